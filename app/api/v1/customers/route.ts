@@ -1,0 +1,7 @@
+import { createCustomer, customerInputSchema, serializeCustomer } from "@/lib/billing/customers";
+import { parseWith, readJson, withApi } from "@/lib/http/with-api";
+
+export const POST = withApi(async ({ req }) => {
+  const customer = await createCustomer(parseWith(customerInputSchema, await readJson(req)));
+  return Response.json(serializeCustomer(customer), { status: 201 });
+});

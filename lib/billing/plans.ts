@@ -1,0 +1,73 @@
+import { z } from "zod";
+import { db } from "@/lib/db/client";
+import { findPlanByCode } from "@/lib/db/queries/catalog";
+import { insertPlanVersion, insertPlanWithVersion, listPlanVersions } from "@/lib/db/queries/plans";
+import { ApiError } from "@/lib/http/api-error";
+import { invalidateCatalog, metricsByCode } from "@/lib/metering/catalog";
+import { pricingSchema, type Pricing } from "./pricing-schema";
+
+export const planInputSchema = z.object({
+  code: z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, "code must be lower case, e.g. startup"),
+  name: z.string().trim().min(1).max(100),
+  pricing: pricingSchema,
+});
+
+/** Every priced metric must exist; the error names the JSON path of the charge. */
+async function assertKnownMetrics(pricing: Pricing, prefix: string) {
+  const metrics = await metricsByCode(pricing.charges.map((c) => c.metric));
+  const unknown = pricing.charges
+    .map((charge, i) => ({ charge, i }))
+    .filter(({ charge }) => !metrics.has(charge.metric))
+    .map(({ charge, i }) => ({ path: `${prefix}charges.${i}.metric`, code: "unknown_metric", message: `no metric with code "${charge.metric}"` }));
+  if (unknown.length) throw new ApiError("validation_failed", "The pricing names metrics that do not exist.", unknown);
+}
+
+export async function createPlan(input: z.output<typeof planInputSchema>) {
+  await assertKnownMetrics(input.pricing, "pricing.");
+  const created = await insertPlanWithVersion(db(), input);
+  if (!created) throw new ApiError("conflict", `A plan with code "${input.code}" already exists.`, [{ path: "code", message: "already exists" }]);
+  invalidateCatalog();
+  return getPlan(input.code);
+}
+
+export async function getPlan(code: string) {
+  const plan = await findPlanByCode(db(), { code });
+  if (!plan) throw new ApiError("not_found", `No plan with code "${code}".`);
+  const versions = await listPlanVersions(db(), { planId: plan.id });
+  return {
+    code: plan.code,
+    name: plan.name,
+    createdAt: plan.createdAt.toISOString(),
+    versions: versions.map((v) => ({
+      version: v.version,
+      effectiveFrom: Number.isFinite(v.effectiveFrom.getTime()) ? v.effectiveFrom.toISOString() : null,
+      pricing: pricingSchema.parse(v.pricing),
+      createdAt: v.createdAt.toISOString(),
+    })),
+  };
+}
+
+export const planVersionInputSchema = z.object({
+  pricing: pricingSchema,
+  effective: z.enum(["next_period", "now"]).default("next_period"),
+});
+
+/**
+ * Publishes an immutable version. `now` prices usage from this instant; `next_period` from the
+ * next calendar period boundary of the plan's interval (anchored customers keep the old version
+ * until then as well, which only errs towards their old price for a few days).
+ */
+export async function publishPlanVersion(code: string, input: z.output<typeof planVersionInputSchema>, now = new Date()) {
+  const plan = await findPlanByCode(db(), { code });
+  if (!plan) throw new ApiError("not_found", `No plan with code "${code}".`);
+  await assertKnownMetrics(input.pricing, "pricing.");
+  const effectiveFrom =
+    input.effective === "now"
+      ? now
+      : input.pricing.interval === "year"
+        ? new Date(Date.UTC(now.getUTCFullYear() + 1, 0, 1))
+        : new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+  await insertPlanVersion(db(), { planId: plan.id, pricing: input.pricing, effectiveFrom });
+  invalidateCatalog();
+  return getPlan(code);
+}

@@ -1,0 +1,72 @@
+import { z } from "zod";
+import { CURRENCIES } from "./currencies";
+
+/** A price or quantity: a plain decimal string, at most 12 decimal places (no exponent, no sign). */
+export const decimalString = z
+  .string()
+  .regex(/^\d{1,15}(\.\d{1,12})?$/, { message: "must be a decimal string such as \"0.01\" (at most 12 decimal places)" });
+
+const tier = z.object({
+  upTo: decimalString.nullable(),
+  unitPrice: decimalString,
+  flatFee: decimalString.optional(),
+});
+
+/** Tiers are contiguous and ascending by construction: each starts where the previous ends. */
+const tiers = z
+  .array(tier)
+  .min(1)
+  .max(50)
+  .superRefine((list, ctx) => {
+    list.forEach((t, i) => {
+      const last = i === list.length - 1;
+      if (last && t.upTo !== null) {
+        ctx.addIssue({ code: "custom", path: [i, "upTo"], message: "the last tier must be unlimited (upTo: null)" });
+      }
+      if (!last && t.upTo === null) {
+        ctx.addIssue({ code: "custom", path: [i, "upTo"], message: "only the last tier may be unlimited" });
+      }
+      const previous = i > 0 ? list[i - 1].upTo : null;
+      if (i > 0 && previous !== null && t.upTo !== null && Number(t.upTo) <= Number(previous)) {
+        ctx.addIssue({ code: "custom", path: [i, "upTo"], message: `tiers must ascend: ${t.upTo} is not above ${previous}` });
+      }
+    });
+  });
+
+const metricCode = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, { message: "must be a metric code such as api_calls" });
+const included = decimalString.optional();
+
+export const chargeSchema = z.discriminatedUnion("model", [
+  z.object({ metric: metricCode, model: z.literal("per_unit"), included, unitPrice: decimalString }),
+  z.object({ metric: metricCode, model: z.literal("graduated"), included, tiers }),
+  z.object({ metric: metricCode, model: z.literal("volume"), included, tiers }),
+  z.object({
+    metric: metricCode,
+    model: z.literal("package"),
+    included,
+    packageSize: decimalString.refine((v) => Number(v) > 0, { message: "must be greater than 0" }),
+    packagePrice: decimalString,
+  }),
+]);
+
+export const pricingSchema = z
+  .object({
+    currency: z.enum(CURRENCIES as [string, ...string[]]),
+    interval: z.enum(["month", "year"]),
+    baseFee: decimalString.default("0"),
+    minimumCommitment: decimalString.default("0"),
+    taxRate: decimalString.default("0"),
+    charges: z.array(chargeSchema).max(100),
+  })
+  .superRefine((pricing, ctx) => {
+    const seen = new Set<string>();
+    pricing.charges.forEach((charge, i) => {
+      if (seen.has(charge.metric)) {
+        ctx.addIssue({ code: "custom", path: ["charges", i, "metric"], message: `metric ${charge.metric} is priced twice` });
+      }
+      seen.add(charge.metric);
+    });
+  });
+
+export type Pricing = z.infer<typeof pricingSchema>;
+export type Charge = z.infer<typeof chargeSchema>;

@@ -1,0 +1,34 @@
+import { desc, eq, sql } from "drizzle-orm";
+import type { Db } from "@/lib/db/client";
+import { planVersions, plans } from "@/lib/db/schema";
+
+export async function insertPlanWithVersion(db: Db, params: { code: string; name: string; pricing: unknown }) {
+  return db.transaction(async (tx) => {
+    const [plan] = await tx.insert(plans).values({ code: params.code, name: params.name }).onConflictDoNothing({ target: plans.code }).returning();
+    if (!plan) return undefined;
+    const [version] = await tx.insert(planVersions).values({ planId: plan.id, version: 1, pricing: params.pricing }).returning();
+    return { plan, version };
+  });
+}
+
+export async function insertPlanVersion(db: Db, params: { planId: number; pricing: unknown; effectiveFrom: Date }) {
+  return db.transaction(async (tx) => {
+    // Serialise publishers of one plan so version numbers never collide.
+    await tx.execute(sql`select id from plans where id = ${params.planId} for update`);
+    const [latest] = await tx
+      .select({ version: planVersions.version })
+      .from(planVersions)
+      .where(eq(planVersions.planId, params.planId))
+      .orderBy(desc(planVersions.version))
+      .limit(1);
+    const [version] = await tx
+      .insert(planVersions)
+      .values({ planId: params.planId, version: (latest?.version ?? 0) + 1, pricing: params.pricing, effectiveFrom: params.effectiveFrom })
+      .returning();
+    return version;
+  });
+}
+
+export async function listPlanVersions(db: Db, params: { planId: number }) {
+  return db.select().from(planVersions).where(eq(planVersions.planId, params.planId)).orderBy(planVersions.version);
+}

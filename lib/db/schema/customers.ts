@@ -1,0 +1,16 @@
+import { bigint, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { plans } from "./plans";
+
+export const customers = pgTable("customers", {
+  id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+  externalId: text("external_id").notNull().unique("customers_external_id_key"),
+  name: text("name").notNull(),
+  email: text("email").notNull(),
+  /** null: metered but not billed. */
+  planId: bigint("plan_id", { mode: "number" }).references(() => plans.id),
+  /** null: calendar periods (1st of the month / year, 00:00 UTC). */
+  billingAnchor: timestamp("billing_anchor", { withTimezone: true }),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+export type Customer = typeof customers.$inferSelect;

@@ -1,0 +1,5 @@
+export * from "./plans";
+export * from "./customers";
+export * from "./metrics";
+export * from "./events";
+export * from "./api-keys";

@@ -1,0 +1,125 @@
+import { db } from "@/lib/db/client";
+import { findCustomers, listMetrics } from "@/lib/db/queries/catalog";
+import type { BillableMetric } from "@/lib/db/schema";
+import { pricingSchema, type Pricing } from "@/lib/billing/pricing-schema";
+import type { PeriodRule } from "@/lib/billing/periods";
+
+export type CustomerInfo = {
+  id: number;
+  externalId: string;
+  name: string;
+  email: string;
+  createdAt: Date;
+  planCode: string | null;
+  planVersionId: number | null;
+  pricing: Pricing | null;
+  rule: PeriodRule;
+};
+
+/**
+ * Customers and metrics as ingestion sees them, cached in memory for a few seconds so that
+ * metering never waits on Postgres for them. A new metric or customer is picked up on first
+ * use (a miss reloads at once); edits show within CUSTOMER_TTL_MS in other processes.
+ */
+const CUSTOMER_TTL_MS = 5_000;
+const MISS_TTL_MS = 1_000;
+const METRIC_TTL_MS = 5_000;
+
+type Entry = { info: CustomerInfo | null; until: number };
+type CatalogCache = {
+  customers: Map<string, Entry>;
+  metrics: Map<string, BillableMetric>;
+  metricsById: Map<number, BillableMetric>;
+  metricsUntil: number;
+  metricsLoading?: Promise<void>;
+};
+const state = globalThis as unknown as { meterlineCatalog?: CatalogCache };
+const cache = (): CatalogCache =>
+  (state.meterlineCatalog ??= { customers: new Map(), metrics: new Map(), metricsById: new Map(), metricsUntil: 0 });
+
+function toCustomerInfo(row: Awaited<ReturnType<typeof findCustomers>>[number]): CustomerInfo {
+  const pricing = row.pricing == null ? null : pricingSchema.parse(row.pricing);
+  return {
+    id: row.id,
+    externalId: row.externalId,
+    name: row.name,
+    email: row.email,
+    createdAt: row.createdAt,
+    planCode: row.planCode,
+    planVersionId: row.planVersionId,
+    pricing,
+    rule: { interval: pricing?.interval ?? "month", anchor: row.billingAnchor },
+  };
+}
+
+export async function customersByExternalId(externalIds: Iterable<string>, now = Date.now()): Promise<Map<string, CustomerInfo>> {
+  const { customers } = cache();
+  const found = new Map<string, CustomerInfo>();
+  const missing: string[] = [];
+  for (const externalId of new Set(externalIds)) {
+    const entry = customers.get(externalId);
+    if (entry && entry.until > now) {
+      if (entry.info) found.set(externalId, entry.info);
+    } else {
+      missing.push(externalId);
+    }
+  }
+  if (missing.length > 0) {
+    const rows = await findCustomers(db(), { externalIds: missing, at: new Date(now) });
+    const byId = new Map(rows.map((row) => [row.externalId, toCustomerInfo(row)]));
+    if (customers.size > 100_000) customers.clear();
+    for (const externalId of missing) {
+      const info = byId.get(externalId) ?? null;
+      customers.set(externalId, { info, until: now + (info ? CUSTOMER_TTL_MS : MISS_TTL_MS) });
+      if (info) found.set(externalId, info);
+    }
+  }
+  return found;
+}
+
+/** Uncached, for rebuilds. */
+export async function loadCustomersById(ids: number[], at = new Date()): Promise<CustomerInfo[]> {
+  return (await findCustomers(db(), { ids, at })).map(toCustomerInfo);
+}
+
+export async function customerByExternalId(externalId: string): Promise<CustomerInfo | undefined> {
+  return (await customersByExternalId([externalId])).get(externalId);
+}
+
+async function reloadMetrics() {
+  const c = cache();
+  c.metricsLoading ??= listMetrics(db())
+    .then((rows) => {
+      c.metrics = new Map(rows.map((row) => [row.code, row]));
+      c.metricsById = new Map(rows.map((row) => [row.id, row]));
+      c.metricsUntil = Date.now() + METRIC_TTL_MS;
+    })
+    .finally(() => {
+      c.metricsLoading = undefined;
+    });
+  await c.metricsLoading;
+}
+
+/** All metrics by code; reloads when stale or when asked for codes it does not know. */
+export async function metricsByCode(wanted: Iterable<string> = []): Promise<Map<string, BillableMetric>> {
+  const c = cache();
+  let stale = c.metricsUntil <= Date.now();
+  // Unknown codes reload at most once a second, so junk metric codes cannot hammer Postgres.
+  if (!stale && c.metricsUntil - METRIC_TTL_MS < Date.now() - MISS_TTL_MS) {
+    for (const code of wanted) if (!c.metrics.has(code)) stale = true;
+  }
+  if (stale) await reloadMetrics();
+  return c.metrics;
+}
+
+export async function metricsById(): Promise<Map<number, BillableMetric>> {
+  await metricsByCode();
+  return cache().metricsById;
+}
+
+/** Call after writing customers, plans or metrics in this process. */
+export function invalidateCatalog() {
+  const c = cache();
+  c.customers.clear();
+  c.metricsUntil = 0;
+}

@@ -1,0 +1,171 @@
+import type { ReservedSql } from "postgres";
+import { sqlClient } from "@/lib/db/client";
+import { env } from "@/lib/env";
+import { logger } from "@/lib/logger";
+import { applyCounters } from "./apply";
+import type { CountedEvent } from "./counters";
+
+/** An event that passed validation and lookup, ready to be stored. */
+export type PreparedEvent = CountedEvent & {
+  customerId: number;
+  timestamp: string; // ISO, millisecond precision
+  properties: string | null; // JSON
+};
+
+type Pending = { events: PreparedEvent[]; resolve: (inserted: boolean[]) => void; reject: (error: unknown) => void };
+
+/** Advisory-lock namespace shared with reconcile: flushes hold it shared per customer. */
+export const COUNTER_LOCK_NAMESPACE = 7301;
+
+/**
+ * Group commit: requests arriving while flushes are in flight are stored together in one
+ * multi-row INSERT .. ON CONFLICT DO NOTHING RETURNING (one commit, one fsync), and only the
+ * rows it returns update Redis, in one round trip. A few flushes run at once so Node, Postgres
+ * and Redis overlap. Each flush holds a shared advisory lock per customer from before its insert
+ * until its counters are applied, so a rebuild (exclusive lock) never sees half of a flush.
+ */
+class GroupCommitter {
+  private queue: Pending[] = [];
+  private queued = 0;
+  private inFlight = 0;
+  /** Outbox rows whose counters are applied; deleted by the next flush's statement. */
+  private appliedOutbox: number[] = [];
+
+  /** Deletes applied outbox rows when no flush came along to do it. */
+  async clearApplied() {
+    const done = this.appliedOutbox.splice(0);
+    if (done.length === 0) return;
+    try {
+      const sql = sqlClient();
+      await sql`delete from counter_outbox where id = any(${sql.array(done)}::int8[])`;
+    } catch (error) {
+      this.appliedOutbox.push(...done);
+      throw error;
+    }
+  }
+
+  submit(events: PreparedEvent[]): Promise<boolean[]> {
+    if (events.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ events, resolve, reject });
+      this.queued += events.length;
+      this.pump();
+    });
+  }
+
+  private pump() {
+    const { INGEST_FLUSHES_IN_FLIGHT, INGEST_MAX_GROUP } = env();
+    while (this.inFlight < INGEST_FLUSHES_IN_FLIGHT && this.queue.length > 0) {
+      const group: Pending[] = [];
+      let size = 0;
+      while (this.queue.length > 0 && (group.length === 0 || size + this.queue[0].events.length <= INGEST_MAX_GROUP)) {
+        const next = this.queue.shift()!;
+        group.push(next);
+        size += next.events.length;
+      }
+      this.queued -= size;
+      this.inFlight += 1;
+      void this.flush(group).finally(() => {
+        this.inFlight -= 1;
+        this.pump();
+      });
+    }
+  }
+
+  private async flush(group: Pending[]) {
+    try {
+      const results = await this.store(group.flatMap((pending) => pending.events));
+      let offset = 0;
+      for (const pending of group) {
+        pending.resolve(results.slice(offset, offset + pending.events.length));
+        offset += pending.events.length;
+      }
+    } catch (error) {
+      for (const pending of group) pending.reject(error);
+    }
+  }
+
+  /** Returns, per event in input order, whether it was newly stored. */
+  private async store(events: PreparedEvent[]): Promise<boolean[]> {
+    // Rows go in key order so concurrent flushes with overlapping duplicates cannot deadlock.
+    const order = events.map((_, i) => i);
+    order.sort((a, b) => {
+      const x = events[a];
+      const y = events[b];
+      if (x.customerId !== y.customerId) return x.customerId - y.customerId;
+      return x.eventId < y.eventId ? -1 : x.eventId > y.eventId ? 1 : a - b;
+    });
+    const inserted = new Array<boolean>(events.length).fill(false);
+    const unique: number[] = [];
+    for (let k = 0; k < order.length; k++) {
+      const i = order[k];
+      const previous = k > 0 ? events[order[k - 1]] : undefined;
+      if (previous && previous.customerId === events[i].customerId && previous.eventId === events[i].eventId) continue;
+      unique.push(i);
+    }
+    const customerIds = [...new Set(unique.map((i) => events[i].customerId))];
+    const connection = await sqlClient().reserve();
+    try {
+      await connection`select pg_advisory_lock_shared(${COUNTER_LOCK_NAMESPACE}, c) from unnest(${connection.array(customerIds)}::int4[]) as c`;
+      const { outboxId, newKeys } = await this.insert(connection, events, unique);
+      const fresh: PreparedEvent[] = [];
+      for (const i of unique) {
+        if (newKeys.has(`${events[i].customerId}\u0000${events[i].eventId}`)) {
+          inserted[i] = true;
+          fresh.push(events[i]);
+        }
+      }
+      if (outboxId !== null && (await applyCounters(outboxId, fresh))) this.appliedOutbox.push(outboxId);
+    } finally {
+      await connection`select pg_advisory_unlock_all()`.catch(() => {});
+      connection.release();
+    }
+    return inserted;
+  }
+
+  private async insert(connection: ReservedSql, events: PreparedEvent[], rows: number[]) {
+    const done = this.appliedOutbox.splice(0);
+    const column = <T>(pick: (event: PreparedEvent) => T) => rows.map((i) => pick(events[i]));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await connection<{ outbox_id: string | null; customer_id: string; event_id: string }[]>`
+          with input as (
+            select * from unnest(
+              ${connection.array(column((e) => e.customerId))}::int8[], ${connection.array(column((e) => e.eventId))}::text[],
+              ${connection.array(column((e) => e.metric.id))}::int4[], ${connection.array(column((e) => e.timestamp))}::timestamptz[],
+              ${connection.array(column((e) => e.quantity))}::numeric[], ${connection.array(column((e) => e.properties))}::text[]
+            ) as t(customer_id, event_id, metric_id, ts, quantity, properties)
+          ), ins as (
+            insert into usage_events (customer_id, event_id, metric_id, "timestamp", quantity, properties)
+            select customer_id, event_id, metric_id, ts, quantity, properties::jsonb from input
+            on conflict do nothing
+            returning customer_id, event_id
+          ), outbox as (
+            insert into counter_outbox (customer_ids)
+            select array_agg(distinct customer_id order by customer_id) from ins having count(*) > 0
+            returning id
+          ), cleared as (
+            delete from counter_outbox where id = any(${connection.array(done)}::int8[])
+          )
+          select (select id from outbox) as outbox_id, customer_id, event_id from ins`;
+        return {
+          outboxId: result.length > 0 && result[0].outbox_id !== null ? Number(result[0].outbox_id) : null,
+          newKeys: new Set(result.map((row) => `${row.customer_id}\u0000${row.event_id}`)),
+        };
+      } catch (error) {
+        // A deadlock cannot happen with ordered rows; retry anyway rather than lose a group.
+        if ((error as { code?: string }).code === "40P01" && attempt < 3) continue;
+        this.appliedOutbox.push(...done);
+        logger.error({ err: error }, "group commit failed");
+        throw error;
+      }
+    }
+  }
+}
+
+const holder = globalThis as unknown as { meterlineCommitter?: GroupCommitter };
+
+export function groupCommitter(): GroupCommitter {
+  holder.meterlineCommitter ??= new GroupCommitter();
+  return holder.meterlineCommitter;
+}

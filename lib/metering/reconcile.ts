@@ -1,0 +1,142 @@
+import { randomUUID } from "node:crypto";
+import { sqlClient } from "@/lib/db/client";
+import { db } from "@/lib/db/client";
+import { allCustomerIds } from "@/lib/db/queries/catalog";
+import type { BillableMetric } from "@/lib/db/schema";
+import { nextPeriod, periodContaining, previousPeriod, type Period, type PeriodRule } from "@/lib/billing/periods";
+import { ingestRedis, redis } from "@/lib/redis/client";
+import { defineScripts } from "@/lib/redis/scripts";
+import { appliedMarkerKey, COUNTERS_EPOCH_KEY, COUNTERS_READY_KEY, MARKER_TTL_SECONDS } from "@/lib/redis/keys";
+import { loadCustomersById, metricsById } from "./catalog";
+import { counterArguments, emptyState, type CounterState } from "./counters";
+import { COUNTER_LOCK_NAMESPACE } from "./group-commit";
+import { toScaled } from "./quantity";
+
+const CHUNK = 200;
+
+/** The periods whose live counters matter: the previous, the current and the next. */
+export function livePeriods(rule: PeriodRule, now = new Date()): Period[] {
+  const current = periodContaining(now, rule);
+  return [previousPeriod(current, rule), current, nextPeriod(current, rule)];
+}
+
+type AggregateRow = {
+  customer_id: string;
+  period_start_ms: string;
+  metric_id: number;
+  n: string;
+  total: string | null;
+  peak: string | null;
+  latest_key: string | null;
+  latest_value: string | null;
+  distinct_values: string[] | null;
+};
+
+/**
+ * The SQL aggregate of usage per customer, metric and period, computed from the event log:
+ * the definition every counter must equal.
+ */
+export async function aggregateUsage(
+  connection: ReturnType<typeof sqlClient>,
+  windows: { customerId: number; period: Period }[],
+): Promise<AggregateRow[]> {
+  if (windows.length === 0) return [];
+  return connection<AggregateRow[]>`
+    select p.customer_id, (extract(epoch from p.period_start) * 1000)::int8::text as period_start_ms, e.metric_id,
+      count(*)::text as n,
+      sum(e.quantity)::text as total,
+      max(e.quantity)::text as peak,
+      (array_agg(lpad((extract(epoch from e."timestamp") * 1000)::bigint::text, 20, '0') || '|' || e.event_id
+         order by e."timestamp" desc, e.event_id collate "C" desc) filter (where m.aggregation = 'latest'))[1] as latest_key,
+      (array_agg(e.quantity::text order by e."timestamp" desc, e.event_id collate "C" desc)
+         filter (where m.aggregation = 'latest'))[1] as latest_value,
+      array_agg(distinct e.properties ->> m.property) filter (where m.aggregation = 'unique_count') as distinct_values
+    from unnest(${connection.array(windows.map((w) => w.customerId))}::int8[],
+                ${connection.array(windows.map((w) => w.period.start.toISOString()))}::timestamptz[],
+                ${connection.array(windows.map((w) => w.period.end.toISOString()))}::timestamptz[]) as p(customer_id, period_start, period_end)
+    join usage_events e on e.customer_id = p.customer_id and e."timestamp" >= p.period_start and e."timestamp" < p.period_end
+    join billable_metrics m on m.id = e.metric_id
+    group by p.customer_id, p.period_start, e.metric_id`;
+}
+
+const stripZeros = (value: string) => (value.includes(".") ? value.replace(/\.?0+$/, "") : value);
+
+export function rowToState(row: AggregateRow, metric: BillableMetric, period: Period): CounterState {
+  const state = emptyState(metric, period);
+  state.count = BigInt(row.n);
+  state.sum = row.total ? toScaled(stripZeros(row.total), metric.decimals) : 0n;
+  state.max = row.peak ? toScaled(stripZeros(row.peak), metric.decimals) : null;
+  state.latestKey = row.latest_key;
+  state.latestValue = row.latest_value ? stripZeros(row.latest_value) : null;
+  state.distinct = (row.distinct_values ?? []).filter((v): v is string => v !== null);
+  return state;
+}
+
+/**
+ * Rebuilds the live counters of these customers exactly from Postgres. Each chunk holds the
+ * exclusive counter lock of its customers, so no group commit is between its insert and its
+ * counter update meanwhile; outbox rows of those customers are marked applied in the same
+ * script, so a late apply of one of them is ignored.
+ */
+export async function reconcileCustomers(customerIds: number[], now = new Date()): Promise<number> {
+  const metrics = [...(await metricsById()).values()];
+  const sorted = [...new Set(customerIds)].sort((a, b) => a - b);
+  let rebuilt = 0;
+  for (let i = 0; i < sorted.length; i += CHUNK) {
+    const chunk = sorted.slice(i, i + CHUNK);
+    const customers = await loadCustomersById(chunk, now);
+    const connection = await sqlClient().reserve();
+    try {
+      await connection`select pg_advisory_lock(${COUNTER_LOCK_NAMESPACE}, c) from unnest(${connection.array(chunk)}::int4[]) as c`;
+      const windows = customers.flatMap((customer) =>
+        livePeriods(customer.rule, now).map((period) => ({ customerId: customer.id, period })),
+      );
+      const rows = await aggregateUsage(connection as unknown as ReturnType<typeof sqlClient>, windows);
+      const outbox = await connection<{ id: string; customer_ids: string[] }[]>`
+        select id, customer_ids from counter_outbox where customer_ids && ${connection.array(chunk)}::int8[]`;
+      const rowsByKey = new Map(rows.map((r) => [`${r.customer_id}:${r.metric_id}:${r.period_start_ms}`, r]));
+      const pipeline = defineScripts(ingestRedis()).pipeline();
+      for (const customer of customers) {
+        const states: CounterState[] = [];
+        for (const period of livePeriods(customer.rule, now)) {
+          for (const metric of metrics) {
+            const row = rowsByKey.get(`${customer.id}:${metric.id}:${period.start.getTime()}`);
+            states.push(row ? rowToState(row, metric, period) : emptyState(metric, period));
+          }
+        }
+        const markers = outbox
+          .filter((row) => row.customer_ids.map(Number).includes(customer.id))
+          .map((row) => appliedMarkerKey(customer.id, Number(row.id)));
+        const { keys, argv } = counterArguments(customer.id, states);
+        pipeline.meterlineReplace(markers.length + keys.length, ...markers, ...keys, MARKER_TTL_SECONDS, markers.length, ...argv);
+      }
+      const replies = (await pipeline.exec()) ?? [];
+      const failed = replies.find(([error]) => error);
+      if (failed) throw failed[0];
+      rebuilt += customers.length;
+    } finally {
+      await connection`select pg_advisory_unlock_all()`.catch(() => {});
+      connection.release();
+    }
+  }
+  return rebuilt;
+}
+
+/**
+ * Rebuilds every customer's counters, then marks the counters ready, unless Redis lost its data
+ * again meanwhile (the epoch token changed), in which case the next check rebuilds once more.
+ */
+export async function reconcileAll(onProgress?: (done: number, total: number) => void): Promise<{ customers: number; ready: boolean }> {
+  const connection = defineScripts(redis());
+  const epoch = randomUUID();
+  await connection.set(COUNTERS_EPOCH_KEY, epoch);
+  const customers = await allCustomerIds(db());
+  const ids = customers.map((c) => c.id);
+  let done = 0;
+  for (let i = 0; i < ids.length; i += CHUNK * 5) {
+    done += await reconcileCustomers(ids.slice(i, i + CHUNK * 5));
+    onProgress?.(done, ids.length);
+  }
+  const ready = (await connection.meterlineMarkReady(2, COUNTERS_READY_KEY, COUNTERS_EPOCH_KEY, epoch)) === 1;
+  return { customers: done, ready };
+}

@@ -1,0 +1,98 @@
+import type Redis from "ioredis";
+import type { Result } from "ioredis";
+
+/**
+ * Applies one group commit's counter changes for one customer, once.
+ * KEYS[1] applied marker; KEYS[2..] counter keys. Per counter key, ARGV holds:
+ * kind, expireAt (unix s), n, then n arguments:
+ *   s (sum, scaled integer split in hi*1e15 + lo): hi, lo
+ *   c (count): n       x (max): zero-padded scaled value
+ *   l (latest): sort key (padded micros|event id), value    u (unique_count): values...
+ */
+const APPLY = `
+if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
+local a = 2
+for k = 2, #KEYS do
+  local key, kind, exp, n = KEYS[k], ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 2])
+  a = a + 3
+  if kind == 's' then
+    redis.call('HINCRBY', key, 'hi', ARGV[a])
+    local lo = redis.call('HINCRBY', key, 'lo', ARGV[a + 1])
+    if lo >= 1000000000000000 then
+      redis.call('HINCRBY', key, 'lo', '-1000000000000000')
+      redis.call('HINCRBY', key, 'hi', 1)
+    end
+  elseif kind == 'c' then
+    redis.call('HINCRBY', key, 'n', ARGV[a])
+  elseif kind == 'x' then
+    local current = redis.call('HGET', key, 'v')
+    if (not current) or ARGV[a] > current then redis.call('HSET', key, 'v', ARGV[a]) end
+  elseif kind == 'l' then
+    local current = redis.call('HGET', key, 'k')
+    if (not current) or ARGV[a] > current then redis.call('HSET', key, 'k', ARGV[a], 'v', ARGV[a + 1]) end
+  elseif kind == 'u' then
+    for i = a, a + n - 1, 500 do
+      redis.call('SADD', key, unpack(ARGV, i, math.min(i + 499, a + n - 1)))
+    end
+  end
+  redis.call('EXPIREAT', key, exp)
+  a = a + n
+end
+return 1
+`;
+
+/**
+ * Replaces one customer's counters with values computed from Postgres, and marks the given
+ * group commits as applied so a delayed apply of one of them cannot count it again.
+ * ARGV[1] marker TTL, ARGV[2] number of markers; KEYS[1..m] markers; the rest as in APPLY,
+ * each counter key being deleted first (a key with n = 0 and kind '-' is only deleted).
+ */
+const REPLACE = `
+local m = tonumber(ARGV[2])
+for k = 1, m do redis.call('SET', KEYS[k], '1', 'EX', ARGV[1]) end
+local a = 3
+for k = m + 1, #KEYS do
+  local key, kind, exp, n = KEYS[k], ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 2])
+  a = a + 3
+  redis.call('DEL', key)
+  if kind == 's' then
+    redis.call('HSET', key, 'hi', ARGV[a], 'lo', ARGV[a + 1])
+  elseif kind == 'c' then
+    redis.call('HSET', key, 'n', ARGV[a])
+  elseif kind == 'x' then
+    redis.call('HSET', key, 'v', ARGV[a])
+  elseif kind == 'l' then
+    redis.call('HSET', key, 'k', ARGV[a], 'v', ARGV[a + 1])
+  elseif kind == 'u' then
+    for i = a, a + n - 1, 500 do
+      redis.call('SADD', key, unpack(ARGV, i, math.min(i + 499, a + n - 1)))
+    end
+  end
+  if kind ~= '-' then redis.call('EXPIREAT', key, exp) end
+  a = a + n
+end
+return 1
+`;
+
+/** Sets the ready flag only if no restart happened since the rebuild began (same epoch). */
+const MARK_READY = `
+if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[1]) return 1 end
+return 0
+`;
+
+declare module "ioredis" {
+  interface RedisCommander<Context> {
+    meterlineApply(numKeys: number, ...args: (string | number)[]): Result<number, Context>;
+    meterlineReplace(numKeys: number, ...args: (string | number)[]): Result<number, Context>;
+    meterlineMarkReady(numKeys: number, ...args: (string | number)[]): Result<number, Context>;
+  }
+}
+
+/** Registers the scripts (EVALSHA with automatic EVAL fallback after a restart). */
+export function defineScripts(connection: Redis) {
+  if ((connection as unknown as { meterlineApply?: unknown }).meterlineApply) return connection;
+  connection.defineCommand("meterlineApply", { lua: APPLY });
+  connection.defineCommand("meterlineReplace", { lua: REPLACE });
+  connection.defineCommand("meterlineMarkReady", { lua: MARK_READY });
+  return connection;
+}

@@ -1,0 +1,9 @@
+import type { NextConfig } from "next";
+
+const nextConfig: NextConfig = {
+  poweredByHeader: false,
+  // postgres.js, ioredis and pino are server-only libraries loaded from node_modules at run time.
+  serverExternalPackages: ["postgres", "ioredis", "pino"],
+};
+
+export default nextConfig;

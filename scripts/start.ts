@@ -1,0 +1,71 @@
+/** npm start: services, migrations, demo data, production build, then the server. */
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import Redis from "ioredis";
+import { generateApiKey } from "../lib/auth/api-keys";
+import { buildIfStale, NEXT_BIN } from "./lib/build";
+import { runMigrations } from "./lib/migrate";
+import { DEMO_CUSTOMERS, seedDemo } from "./lib/seed";
+import { DATA_DIR, ensureServices, log, ROOT } from "./lib/services";
+
+const dev = process.argv.includes("--dev");
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? "127.0.0.1";
+
+const services = await ensureServices();
+let child: ReturnType<typeof spawn> | undefined;
+const shutdown = (code: number) => {
+  child?.kill("SIGTERM");
+  services.stop();
+  process.exit(code);
+};
+process.on("SIGINT", () => shutdown(0));
+process.on("SIGTERM", () => shutdown(0));
+
+try {
+  await runMigrations(services.databaseUrl);
+  if (await seedDemo(services.databaseUrl)) {
+    // New demo data: make the server rebuild its live counters from Postgres on boot.
+    const redis = new Redis(services.redisUrl);
+    await redis.del("ml:counters:ready");
+    await redis.quit();
+  }
+  const demoKeyFile = path.join(DATA_DIR, "demo-api-key");
+  if (!existsSync(demoKeyFile)) {
+    mkdirSync(DATA_DIR, { recursive: true });
+    writeFileSync(demoKeyFile, generateApiKey().secret, { mode: 0o600 });
+  }
+  const apiKey = process.env.BOOTSTRAP_API_KEY ?? readFileSync(demoKeyFile, "utf8").trim();
+  if (!dev) buildIfStale();
+
+  const env = { ...process.env, DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl, BOOTSTRAP_API_KEY: apiKey, NEXT_TELEMETRY_DISABLED: "1" };
+  child = spawn(process.execPath, [NEXT_BIN, dev ? "dev" : "start", "-p", String(port), "-H", host], { cwd: ROOT, env, stdio: "inherit" });
+  child.on("exit", (code) => shutdown(code ?? 1));
+
+  const url = `http://localhost:${port}`;
+  for (let i = 0; i < 120; i++) {
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) break;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  console.log(`
+  Meterline is running at ${url}
+
+  API key (demo):  ${apiKey}
+  Demo customers:  ${DEMO_CUSTOMERS.map((c) => c.externalId).join(", ")}
+
+  Try it:
+    curl -s -H "Authorization: Bearer ${apiKey}" ${url}/api/v1/customers/cus_acme/usage
+    curl -s -H "Authorization: Bearer ${apiKey}" -H "Content-Type: application/json" \\
+      -d '{"id":"evt_1","customer":"cus_acme","metric":"api_calls","quantity":1}' ${url}/api/v1/events
+
+  Press Ctrl+C to stop (PostgreSQL and Redis started by this command stop too).
+`);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  shutdown(1);
+}
