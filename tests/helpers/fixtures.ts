@@ -1,0 +1,52 @@
+import postgres from "postgres";
+import Redis from "ioredis";
+import { TEST_DATABASE_URL, TEST_REDIS_URL } from "./env";
+import type { ApiClient } from "./api";
+
+export const testSql = () => postgres(TEST_DATABASE_URL, { max: 4, onnotice: () => {} });
+
+/** Empties every table and the test Redis: each test file starts from nothing. */
+export async function resetState() {
+  const sql = testSql();
+  try {
+    await sql`truncate usage_events, counter_outbox, customers, plan_versions, plans, billable_metrics restart identity cascade`;
+  } finally {
+    await sql.end();
+  }
+  const redis = new Redis(TEST_REDIS_URL);
+  try {
+    await redis.flushdb();
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export const STANDARD_METRICS = [
+  { code: "api_calls", name: "API calls", unit: "call", aggregation: "sum", property: null, decimals: 6 },
+  { code: "requests", name: "Requests", unit: "request", aggregation: "count", property: null, decimals: 0 },
+  { code: "peak_rps", name: "Peak RPS", unit: "rps", aggregation: "max", property: null, decimals: 3 },
+  { code: "storage_gb", name: "Storage", unit: "GB", aggregation: "latest", property: null, decimals: 6 },
+  { code: "seats", name: "Seats", unit: "seat", aggregation: "unique_count", property: "user_id", decimals: 0 },
+] as const;
+
+/** Creates the standard metrics and some customers through the API. */
+export async function createFixtures(api: ApiClient, customers: string[]) {
+  for (const metric of STANDARD_METRICS) {
+    const res = await api.post("/metrics", metric);
+    if (res.status !== 201) throw new Error(`metric ${metric.code}: ${res.status} ${res.text}`);
+  }
+  for (const externalId of customers) {
+    const res = await api.post("/customers", { externalId, name: externalId, email: `${externalId}@example.test` });
+    if (res.status !== 201) throw new Error(`customer ${externalId}: ${res.status} ${res.text}`);
+  }
+}
+
+/** Waits until `check` returns true, polling; fails with `message` after `timeoutMs`. */
+export async function eventually(check: () => Promise<boolean>, timeoutMs: number, message: string) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(message);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

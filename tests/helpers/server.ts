@@ -1,0 +1,63 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { TEST_API_KEY, TEST_DATABASE_URL, TEST_REDIS_URL } from "./env";
+
+const ROOT = path.resolve(import.meta.dirname, "..", "..");
+const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
+let nextPort = 39100 + Math.floor(Math.random() * 500);
+
+export type TestServer = { url: string; port: number; process: ChildProcess; output: () => string; stop: () => Promise<void>; kill: () => Promise<void> };
+
+/** Starts the production build (`next start`) on loopback with the test database and Redis. */
+export async function startServer(options: { port?: number; env?: Record<string, string> } = {}): Promise<TestServer> {
+  const port = options.port ?? nextPort++;
+  let output = "";
+  const child = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      DATABASE_URL: TEST_DATABASE_URL,
+      REDIS_URL: TEST_REDIS_URL,
+      BOOTSTRAP_API_KEY: TEST_API_KEY,
+      LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+      ...options.env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (chunk) => (output = (output + chunk).slice(-20_000)));
+  child.stderr?.on("data", (chunk) => (output = (output + chunk).slice(-20_000)));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`next start exited early:\n${output}`);
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) throw new Error(`next start did not answer on ${url}:\n${output}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  // The bootstrap key is written by the server's start-up hook; wait until it authenticates.
+  for (let i = 0; i < 100; i++) {
+    const res = await fetch(`${url}/api/v1/metrics`, { headers: { authorization: `Bearer ${TEST_API_KEY}` } });
+    if (res.status !== 401) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const exited = () => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once("exit", () => resolve())));
+  return {
+    url,
+    port,
+    process: child,
+    output: () => output,
+    stop: async () => {
+      child.kill("SIGTERM");
+      await exited();
+    },
+    kill: async () => {
+      child.kill("SIGKILL");
+      await exited();
+    },
+  };
+}
