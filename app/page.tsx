@@ -13,6 +13,7 @@ export default async function HomePage() {
         {metrics.length === 0 ? (
           <p>No metrics yet. Define one with <code>POST /api/v1/metrics</code>.</p>
         ) : (
+          <div className="table-wrap">
           <table>
             <thead>
               <tr><th>Code</th><th>Name</th><th>Aggregation</th><th>Unit</th></tr>
@@ -23,6 +24,7 @@ export default async function HomePage() {
               ))}
             </tbody>
           </table>
+          </div>
         )}
       </section>
       <section className="card">

@@ -1,7 +1,7 @@
 import { sqlClient } from "@/lib/db/client";
 import { logger } from "@/lib/logger";
 import { redis } from "@/lib/redis/client";
-import { COUNTERS_READY_KEY } from "@/lib/redis/keys";
+import { appliedMarkerKey, COUNTERS_READY_KEY } from "@/lib/redis/keys";
 import { groupCommitter } from "./group-commit";
 import { reconcileAll, reconcileCustomers } from "./reconcile";
 
@@ -38,7 +38,20 @@ export function requestRebuild(reason: string): Promise<void> {
   return s.rebuilding;
 }
 
-/** Rebuilds the customers of orphaned outbox rows, then deletes the rows. */
+/** True per row when Redis holds the applied marker of every customer in it. */
+async function appliedInRedis(rows: { id: string; customer_ids: string[] }[]): Promise<boolean[]> {
+  const pipeline = redis().pipeline();
+  for (const row of rows) for (const customerId of row.customer_ids) pipeline.exists(appliedMarkerKey(Number(customerId), Number(row.id)));
+  const replies = (await pipeline.exec()) ?? [];
+  let i = 0;
+  return rows.map((row) => row.customer_ids.map(() => replies[i++]).every((reply) => reply && !reply[0] && reply[1] === 1));
+}
+
+/**
+ * Outbox rows older than the repair delay: rows whose counters were applied (markers present)
+ * are just deleted; for the others the process died or Redis failed between commit and counter
+ * update, so their customers are rebuilt from Postgres before the rows go.
+ */
 export async function repairOutbox(olderThanMs = REPAIR_AFTER_MS): Promise<number> {
   const sql = sqlClient();
   const rows = await sql<{ id: string; customer_ids: string[] }[]>`
@@ -46,11 +59,13 @@ export async function repairOutbox(olderThanMs = REPAIR_AFTER_MS): Promise<numbe
     where created_at < clock_timestamp() - make_interval(secs => ${olderThanMs / 1000})
     order by id limit 500`;
   if (rows.length === 0) return 0;
-  const customerIds = [...new Set(rows.flatMap((row) => row.customer_ids.map(Number)))];
-  await reconcileCustomers(customerIds);
+  const applied = await appliedInRedis(rows);
+  const orphans = rows.filter((_, i) => !applied[i]);
+  const customerIds = [...new Set(orphans.flatMap((row) => row.customer_ids.map(Number)))];
+  if (customerIds.length > 0) await reconcileCustomers(customerIds);
   await sql`delete from counter_outbox where id = any(${sql.array(rows.map((row) => row.id))}::int8[])`;
-  logger.info({ rows: rows.length, customers: customerIds.length }, "repaired counters from orphaned outbox rows");
-  return rows.length;
+  if (orphans.length > 0) logger.info({ rows: orphans.length, customers: customerIds.length }, "repaired counters of orphaned outbox rows");
+  return orphans.length;
 }
 
 async function tick() {

@@ -52,6 +52,6 @@ export async function loadMetrics(sql: postgres.Sql): Promise<BillableMetric[]> 
 }
 
 export async function customerIds(sql: postgres.Sql, externalIds: string[]): Promise<number[]> {
-  const rows = await sql<{ id: string }[]>`select id from customers where external_id = any(${sql.array(externalIds)}) order by id`;
+  const rows = await sql<{ id: string }[]>`select id from customers where external_id = any(${sql.array(externalIds)}::text[]) order by id`;
   return rows.map((r) => Number(r.id));
 }

@@ -1,0 +1,240 @@
+/**
+ * npm run bench: a production build (`next build` + `next start`) against real Postgres and
+ * Redis, with at least 5 million events already in the table. Prints a table and writes
+ * bench/results.json. Load goes to 127.0.0.1 only and every phase is bounded in time.
+ */
+import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import postgres from "postgres";
+import Redis from "ioredis";
+import { buildIfStale, NEXT_BIN } from "../scripts/lib/build";
+import { ensureDatabase, runMigrations } from "../scripts/lib/migrate";
+import { DATA_DIR, ensurePostgres, log, ROOT, startRedis } from "../scripts/lib/services";
+import { httpClient, percentile, runFor } from "./lib/http";
+
+const PORT = 39990;
+const REDIS_PORT = 56390;
+const API_KEY = "mk_live_bench000000000000000000000000000000000000000";
+const CUSTOMERS = 1000;
+const PRELOADED_EVENTS = 5_000_000;
+const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 10_000);
+const RUN = Date.now().toString(36);
+
+const stops: Array<() => void | Promise<void>> = [];
+async function cleanup() {
+  for (const stop of stops.splice(0).reverse()) await stop();
+}
+process.on("SIGINT", () => void cleanup().then(() => process.exit(130)));
+
+async function prepareDatabase(sql: postgres.Sql) {
+  const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from customers`;
+  if (n !== CUSTOMERS) {
+    log(`creating ${CUSTOMERS} customers and 3 metrics`);
+    await sql`truncate usage_events, counter_outbox, customers, plan_versions, plans, billable_metrics restart identity cascade`;
+    await sql`insert into billable_metrics (code, name, unit, aggregation, property, decimals) values
+      ('api_calls', 'API calls', 'call', 'sum', null, 0),
+      ('bandwidth_gb', 'Bandwidth', 'GB', 'sum', null, 6),
+      ('storage_gb', 'Storage', 'GB', 'latest', null, 6)`;
+    await sql`insert into customers (external_id, name, email)
+      select 'cus_' || i, 'Customer ' || i, 'c' || i || '@bench.test' from generate_series(1, ${CUSTOMERS}) i`;
+  }
+  const [{ rows }] = await sql<{ rows: number }[]>`select count(*)::int as rows from usage_events`;
+  if (rows < PRELOADED_EVENTS) {
+    const missing = PRELOADED_EVENTS - rows;
+    log(`preloading ${missing} events (steady state: the table is not empty)`);
+    const started = Date.now();
+    for (let done = 0; done < missing; done += 1_000_000) {
+      const chunk = Math.min(1_000_000, missing - done);
+      await sql`
+        insert into usage_events (customer_id, event_id, metric_id, "timestamp", quantity)
+        select 1 + (g % ${CUSTOMERS}), 'pre-' || ${rows + done} + g, 1 + (g % 3),
+               now() - interval '40 days' * random(), (1 + g % 50)::numeric
+        from generate_series(1, ${chunk}) g
+        on conflict do nothing`;
+      log(`  ${done + chunk}/${missing}`);
+    }
+    await sql`vacuum analyze usage_events`;
+    log(`preloaded in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  }
+  const [{ total }] = await sql<{ total: number }[]>`select count(*)::int as total from usage_events`;
+  return total;
+}
+
+async function startServer(databaseUrl: string, redisUrl: string) {
+  const child = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(PORT), "-H", "127.0.0.1"], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, BOOTSTRAP_API_KEY: API_KEY, LOG_LEVEL: "warn" },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  stops.push(() => new Promise<void>((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+  }));
+  const base = `http://127.0.0.1:${PORT}`;
+  for (let i = 0; i < 200; i++) {
+    try {
+      const res = await fetch(`${base}/api/v1/metrics`, { headers: { authorization: `Bearer ${API_KEY}` } });
+      if (res.status === 200) return base;
+    } catch {
+      /* starting */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error("server did not start");
+}
+
+const auth = { authorization: `Bearer ${API_KEY}` };
+let sequence = 0;
+function eventsBody(count: number): string {
+  const now = Date.now();
+  const events = [];
+  for (let i = 0; i < count; i++) {
+    const n = sequence++;
+    events.push({ id: `${RUN}-${n}`, customer: `cus_${1 + (n % CUSTOMERS)}`, metric: "api_calls", quantity: 1 + (n % 7), timestamp: new Date(now - (n % 1000)).toISOString() });
+  }
+  return JSON.stringify(count === 1 ? events[0] : { events });
+}
+
+/** Bodies are made before the clock starts so the load generator costs little while measured. */
+function bodies(count: number, size: number) {
+  return Array.from({ length: count }, () => eventsBody(size));
+}
+
+async function batchedIngest(base: string, batch: number, clients: number) {
+  const client = httpClient(base, clients);
+  const pool = bodies(Math.ceil((120_000 * PHASE_MS) / 1000 / batch), batch);
+  let next = 0;
+  let failures = 0;
+  const result = await runFor(PHASE_MS, clients, async () => {
+    const body = pool[next++ % pool.length];
+    if (next > pool.length) throw new Error("body pool exhausted: raise its size");
+    const res = await client.request("POST", "/api/v1/events", body, auth);
+    if (res.status !== 200) failures++;
+  });
+  client.close();
+  return { batch, clients, requests: result.completed, events: result.completed * batch, eventsPerSecond: (result.completed * batch) / result.seconds, failures };
+}
+
+async function requestsPerSecond(base: string, clients: number, make: () => { method: string; path: string; body?: string }) {
+  const client = httpClient(base, clients);
+  let failures = 0;
+  const result = await runFor(PHASE_MS, clients, async () => {
+    const { method, path: target, body } = make();
+    const res = await client.request(method, target, body, auth);
+    if (res.status !== 200) failures++;
+  });
+  client.close();
+  return { requests: result.completed, perSecond: result.completed / result.seconds, failures };
+}
+
+async function usageLatencyUnderLoad(base: string) {
+  const load = httpClient(base, 4);
+  const reader = httpClient(base, 1);
+  const pool = bodies(Math.ceil((80_000 * PHASE_MS) / 1000 / 1000), 1000);
+  let next = 0;
+  const latencies: number[] = [];
+  let loadEvents = 0;
+  let stop = false;
+  const loadDone = Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (!stop && next < pool.length) {
+        await load.request("POST", "/api/v1/events", pool[next++], auth);
+        loadEvents += 1000;
+      }
+    }),
+  );
+  const started = performance.now();
+  while (performance.now() - started < PHASE_MS) {
+    const t0 = performance.now();
+    const res = await reader.request("GET", `/api/v1/customers/cus_${1 + (latencies.length % CUSTOMERS)}/usage`, undefined, auth);
+    if (res.status !== 200) throw new Error(`usage endpoint answered ${res.status}: ${res.body}`);
+    latencies.push(performance.now() - t0);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  stop = true;
+  await loadDone;
+  load.close();
+  reader.close();
+  latencies.sort((a, b) => a - b);
+  const seconds = (performance.now() - started) / 1000;
+  return { ingestEvents: loadEvents, samples: latencies.length, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies[latencies.length - 1], ingestEventsPerSecond: loadEvents / seconds };
+}
+
+try {
+  const pg = await ensurePostgres();
+  stops.push(pg.stop);
+  const databaseUrl = await ensureDatabase(process.env.DATABASE_URL ?? pg.url, "meterline_bench");
+  await runMigrations(databaseUrl);
+  const redisStop = await startRedis(REDIS_PORT, path.join(DATA_DIR, "redis-bench"));
+  stops.push(redisStop);
+  const redisUrl = `redis://127.0.0.1:${REDIS_PORT}`;
+  const sql = postgres(databaseUrl, { max: 2, onnotice: () => {} });
+  stops.push(() => sql.end());
+  const preloaded = await prepareDatabase(sql);
+  const redis = new Redis(redisUrl);
+  await redis.flushall();
+  redis.disconnect();
+  buildIfStale();
+  const base = await startServer(databaseUrl, redisUrl);
+  // Redis started empty, so the server first rebuilds every counter from the 5M events: wait for
+  // that (steady state is measured, not recovery).
+  const watcher = new Redis(redisUrl);
+  const rebuildStarted = Date.now();
+  while (!(await watcher.exists("ml:counters:ready"))) await new Promise((r) => setTimeout(r, 250));
+  watcher.disconnect();
+  const rebuildSeconds = (Date.now() - rebuildStarted) / 1000;
+  log(`counters rebuilt from Postgres in ${rebuildSeconds.toFixed(1)} s`);
+  log(`server up; ${preloaded} events in the table; each phase runs ${PHASE_MS / 1000} s`);
+  await batchedIngest(base, 100, 4); // warm-up (JIT, connection pools, counters rebuilt)
+
+  const before = (await sql<{ n: number }[]>`select count(*)::int as n from usage_events`)[0].n;
+  const batched = [];
+  for (const [batch, clients] of [[100, 16], [1000, 4], [1000, 8]] as const) {
+    log(`batched ingest: batches of ${batch}, ${clients} clients`);
+    batched.push(await batchedIngest(base, batch, clients));
+  }
+  log("trivial route requests/s (GET /api/health, 64 clients)");
+  const trivial = await requestsPerSecond(base, 64, () => ({ method: "GET", path: "/api/health" }));
+  log("single-event ingest requests/s (64 clients)");
+  const singles = bodies(Math.ceil((20_000 * PHASE_MS) / 1000), 1);
+  let s = 0;
+  const single = await requestsPerSecond(base, 64, () => ({ method: "POST", path: "/api/v1/events", body: singles[s++] }));
+  log("usage endpoint latency under ingest load");
+  const usage = await usageLatencyUnderLoad(base);
+  const after = (await sql<{ n: number }[]>`select count(*)::int as n from usage_events`)[0].n;
+
+  const sentOk = batched.reduce((sum, b) => sum + b.events - b.failures * b.batch, 0) + single.requests - single.failures + usage.ingestEvents;
+  const results = {
+    date: new Date().toISOString(),
+    machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
+    preloadedEvents: preloaded,
+    counterRebuildSeconds: rebuildSeconds,
+    phaseSeconds: PHASE_MS / 1000,
+    batchedIngest: batched.map((b) => ({ ...b, eventsPerSecond: Math.round(b.eventsPerSecond) })),
+    singleEventIngest: { requestsPerSecond: Math.round(single.perSecond), failures: single.failures },
+    trivialRoute: { requestsPerSecond: Math.round(trivial.perSecond), failures: trivial.failures },
+    singleToTrivialRatio: Number((single.perSecond / trivial.perSecond).toFixed(3)),
+    usageEndpointUnderLoad: { ...usage, p50: Number(usage.p50.toFixed(2)), p99: Number(usage.p99.toFixed(2)), max: Number(usage.max.toFixed(2)), ingestEventsPerSecond: Math.round(usage.ingestEventsPerSecond) },
+    storedDuringMeasuredPhases: after - before,
+    acknowledgedDuringMeasuredPhases: sentOk,
+  };
+  writeFileSync(path.join(ROOT, "bench", "results.json"), JSON.stringify(results, null, 2) + "\n");
+
+  const rows: [string, string][] = [
+    ["events already in the table", preloaded.toLocaleString("en-US")],
+    ["full counter rebuild from Postgres at start", `${rebuildSeconds.toFixed(1)} s`],
+    ...batched.map((b) => [`batched ingest, ${b.batch}/request, ${b.clients} clients`, `${Math.round(b.eventsPerSecond).toLocaleString("en-US")} events/s`] as [string, string]),
+    ["single-event ingest, 64 clients", `${Math.round(single.perSecond).toLocaleString("en-US")} req/s`],
+    ["trivial route (GET /api/health), 64 clients", `${Math.round(trivial.perSecond).toLocaleString("en-US")} req/s`],
+    ["single-event / trivial", results.singleToTrivialRatio.toFixed(2) + "x"],
+    ["usage endpoint p50 / p99 under ingest load", `${usage.p50.toFixed(2)} / ${usage.p99.toFixed(2)} ms (${usage.samples} samples, ${Math.round(usage.ingestEventsPerSecond).toLocaleString("en-US")} events/s alongside)`],
+    ["rows stored = events acknowledged (measured phases)", `${(after - before).toLocaleString("en-US")} = ${sentOk.toLocaleString("en-US")}`],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  console.log("\n" + rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n") + "\n");
+  console.log(JSON.stringify(results));
+} finally {
+  await cleanup();
+}
