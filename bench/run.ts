@@ -20,6 +20,8 @@ const CUSTOMERS = 1000;
 const PRELOADED_EVENTS = 5_000_000;
 const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 10_000);
 const RUN = Date.now().toString(36);
+const USAGE_LOAD_EVENTS_PER_SECOND = Number(process.env.BENCH_USAGE_LOAD ?? 10_000);
+const singleBody = JSON.stringify({ id: "trivial", customer: "cus_1", metric: "api_calls", quantity: 1 });
 
 const stops: Array<() => void | Promise<void>> = [];
 async function cleanup() {
@@ -129,32 +131,38 @@ async function requestsPerSecond(base: string, clients: number, make: () => { me
   return { requests: result.completed, perSecond: result.completed / result.seconds, failures };
 }
 
-async function usageLatencyUnderLoad(base: string) {
-  const load = httpClient(base, 4);
+/**
+ * Latency of the usage endpoint while ingestion runs at a steady rate (open loop: batches are
+ * sent on a fixed schedule, not as fast as possible), one reader polling a different customer
+ * each time.
+ */
+async function usageLatencyUnderLoad(base: string, eventsPerSecond: number) {
+  const load = httpClient(base, 8);
   const reader = httpClient(base, 1);
-  const pool = bodies(Math.ceil((80_000 * PHASE_MS) / 1000 / 1000), 1000);
-  let next = 0;
+  const batch = 500;
+  const interval = (1000 * batch) / eventsPerSecond;
+  const pool = bodies(Math.ceil(PHASE_MS / interval) + 1, batch);
   const latencies: number[] = [];
   let loadEvents = 0;
-  let stop = false;
-  const loadDone = Promise.all(
-    Array.from({ length: 4 }, async () => {
-      while (!stop && next < pool.length) {
-        await load.request("POST", "/api/v1/events", pool[next++], auth);
-        loadEvents += 1000;
-      }
-    }),
-  );
+  const inflight: Promise<void>[] = [];
   const started = performance.now();
+  let sent = 0;
+  const timer = setInterval(() => {
+    if (sent >= pool.length) return;
+    const body = pool[sent++];
+    inflight.push(load.request("POST", "/api/v1/events", body, auth).then((res) => {
+      if (res.status === 200) loadEvents += batch;
+    }));
+  }, interval);
   while (performance.now() - started < PHASE_MS) {
     const t0 = performance.now();
     const res = await reader.request("GET", `/api/v1/customers/cus_${1 + (latencies.length % CUSTOMERS)}/usage`, undefined, auth);
     if (res.status !== 200) throw new Error(`usage endpoint answered ${res.status}: ${res.body}`);
     latencies.push(performance.now() - t0);
-    await new Promise((r) => setTimeout(r, 2));
+    await new Promise((r) => setTimeout(r, 5));
   }
-  stop = true;
-  await loadDone;
+  clearInterval(timer);
+  await Promise.all(inflight);
   load.close();
   reader.close();
   latencies.sort((a, b) => a - b);
@@ -195,14 +203,15 @@ try {
     log(`batched ingest: batches of ${batch}, ${clients} clients`);
     batched.push(await batchedIngest(base, batch, clients));
   }
-  log("trivial route requests/s (GET /api/health, 64 clients)");
+  log("trivial routes requests/s (GET /api/health, and POST /api/health with an event as body), 64 clients");
   const trivial = await requestsPerSecond(base, 64, () => ({ method: "GET", path: "/api/health" }));
+  const trivialPost = await requestsPerSecond(base, 64, () => ({ method: "POST", path: "/api/health", body: singleBody }));
   log("single-event ingest requests/s (64 clients)");
-  const singles = bodies(Math.ceil((20_000 * PHASE_MS) / 1000), 1);
+  const singles = bodies(Math.ceil((5_000 * PHASE_MS) / 1000), 1);
   let s = 0;
   const single = await requestsPerSecond(base, 64, () => ({ method: "POST", path: "/api/v1/events", body: singles[s++] }));
-  log("usage endpoint latency under ingest load");
-  const usage = await usageLatencyUnderLoad(base);
+  log(`usage endpoint latency under a steady ingest load of ${USAGE_LOAD_EVENTS_PER_SECOND} events/s`);
+  const usage = await usageLatencyUnderLoad(base, USAGE_LOAD_EVENTS_PER_SECOND);
   const after = (await sql<{ n: number }[]>`select count(*)::int as n from usage_events`)[0].n;
 
   const sentOk = batched.reduce((sum, b) => sum + b.events - b.failures * b.batch, 0) + single.requests - single.failures + usage.ingestEvents;
@@ -215,7 +224,9 @@ try {
     batchedIngest: batched.map((b) => ({ ...b, eventsPerSecond: Math.round(b.eventsPerSecond) })),
     singleEventIngest: { requestsPerSecond: Math.round(single.perSecond), failures: single.failures },
     trivialRoute: { requestsPerSecond: Math.round(trivial.perSecond), failures: trivial.failures },
+    trivialPostRoute: { requestsPerSecond: Math.round(trivialPost.perSecond), failures: trivialPost.failures },
     singleToTrivialRatio: Number((single.perSecond / trivial.perSecond).toFixed(3)),
+    singleToTrivialPostRatio: Number((single.perSecond / trivialPost.perSecond).toFixed(3)),
     usageEndpointUnderLoad: { ...usage, p50: Number(usage.p50.toFixed(2)), p99: Number(usage.p99.toFixed(2)), max: Number(usage.max.toFixed(2)), ingestEventsPerSecond: Math.round(usage.ingestEventsPerSecond) },
     storedDuringMeasuredPhases: after - before,
     acknowledgedDuringMeasuredPhases: sentOk,
@@ -228,8 +239,9 @@ try {
     ...batched.map((b) => [`batched ingest, ${b.batch}/request, ${b.clients} clients`, `${Math.round(b.eventsPerSecond).toLocaleString("en-US")} events/s`] as [string, string]),
     ["single-event ingest, 64 clients", `${Math.round(single.perSecond).toLocaleString("en-US")} req/s`],
     ["trivial route (GET /api/health), 64 clients", `${Math.round(trivial.perSecond).toLocaleString("en-US")} req/s`],
-    ["single-event / trivial", results.singleToTrivialRatio.toFixed(2) + "x"],
-    ["usage endpoint p50 / p99 under ingest load", `${usage.p50.toFixed(2)} / ${usage.p99.toFixed(2)} ms (${usage.samples} samples, ${Math.round(usage.ingestEventsPerSecond).toLocaleString("en-US")} events/s alongside)`],
+    ["trivial POST route (POST /api/health, reads the body)", `${Math.round(trivialPost.perSecond).toLocaleString("en-US")} req/s`],
+    ["single-event / trivial GET, / trivial POST", `${results.singleToTrivialRatio.toFixed(2)}x, ${results.singleToTrivialPostRatio.toFixed(2)}x`],
+    [`usage endpoint p50 / p99, ingest at ${USAGE_LOAD_EVENTS_PER_SECOND.toLocaleString("en-US")} events/s`, `${usage.p50.toFixed(2)} / ${usage.p99.toFixed(2)} ms (${usage.samples} samples, ${Math.round(usage.ingestEventsPerSecond).toLocaleString("en-US")} events/s alongside)`],
     ["rows stored = events acknowledged (measured phases)", `${(after - before).toLocaleString("en-US")} = ${sentOk.toLocaleString("en-US")}`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));

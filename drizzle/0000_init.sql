@@ -49,7 +49,7 @@ CREATE TABLE "counter_outbox" (
 --> statement-breakpoint
 CREATE TABLE "usage_events" (
 	"customer_id" bigint NOT NULL,
-	"event_id" text NOT NULL,
+	"event_id" text COLLATE "C" NOT NULL,
 	"metric_id" integer NOT NULL,
 	"timestamp" timestamp with time zone NOT NULL,
 	"quantity" numeric NOT NULL,

@@ -8,7 +8,7 @@ const envSchema = z.object({
   /** Max concurrent group-commit flushes (Node and Postgres overlap work). */
   INGEST_FLUSHES_IN_FLIGHT: z.coerce.number().int().min(1).max(8).default(3),
   /** Max events per group commit. */
-  INGEST_MAX_GROUP: z.coerce.number().int().min(1).max(20_000).default(4000),
+  INGEST_MAX_GROUP: z.coerce.number().int().min(1).max(50_000).default(10_000),
   PG_POOL_SIZE: z.coerce.number().int().min(2).max(100).default(12),
 });
 

@@ -25,8 +25,13 @@ export async function applyCounters(outboxId: number, events: PreparedEvent[]): 
     const { keys, argv } = counterArguments(customerId, foldEvents(list));
     pipeline.meterlineApply(keys.length + 1, appliedMarkerKey(customerId, outboxId), ...keys, MARKER_TTL_SECONDS, ...argv);
   }
+  // One write for the whole pipeline instead of one per customer's script.
+  const stream = (connection as unknown as { stream?: { cork(): void; uncork(): void } }).stream;
+  stream?.cork();
+  const pending = pipeline.exec();
+  process.nextTick(() => stream?.uncork());
   try {
-    const replies = (await pipeline.exec()) ?? [];
+    const replies = (await pending) ?? [];
     if (replies[0] && !replies[0][0] && replies[0][1] === 0) requestRebuild("counters not ready (Redis empty?)");
     const failed = replies.find(([error]) => error);
     if (failed) {

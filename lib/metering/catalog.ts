@@ -2,7 +2,7 @@ import { db } from "@/lib/db/client";
 import { findCustomers, listMetrics } from "@/lib/db/queries/catalog";
 import type { BillableMetric } from "@/lib/db/schema";
 import { pricingSchema, type Pricing } from "@/lib/billing/pricing-schema";
-import type { PeriodRule } from "@/lib/billing/periods";
+import { periodContaining, type Period, type PeriodRule } from "@/lib/billing/periods";
 
 export type CustomerInfo = {
   id: number;
@@ -14,6 +14,8 @@ export type CustomerInfo = {
   planVersionId: number | null;
   pricing: Pricing | null;
   rule: PeriodRule;
+  /** The last period an event fell in, reused while events keep landing in it. */
+  lastPeriod?: { startMs: number; endMs: number; period: Period };
 };
 
 /**
@@ -122,4 +124,13 @@ export function invalidateCatalog() {
   const c = cache();
   c.customers.clear();
   c.metricsUntil = 0;
+}
+
+/** The customer's billing period containing `timestampMs` (cached: most events share one). */
+export function customerPeriod(customer: CustomerInfo, timestampMs: number): Period {
+  const last = customer.lastPeriod;
+  if (last && timestampMs >= last.startMs && timestampMs < last.endMs) return last.period;
+  const period = periodContaining(new Date(timestampMs), customer.rule);
+  customer.lastPeriod = { startMs: period.start.getTime(), endMs: period.end.getTime(), period };
+  return period;
 }

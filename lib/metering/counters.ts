@@ -82,26 +82,26 @@ export function counterArguments(customerId: number, states: CounterState[]) {
     const expireAt = String(Math.ceil((period.end.getTime() + COUNTER_RETENTION_MS) / 1000));
     if (metric.aggregation === "unique_count") {
       keys.push(uniqueKey(customerId, metric.id, period.start));
-      argv.push(state.distinct.length ? "u" : "-", expireAt, String(state.distinct.length), ...state.distinct);
+      argv.push(`${state.distinct.length ? "u" : "-"}:${expireAt}:${state.distinct.length}`, ...state.distinct);
       continue;
     }
     keys.push(counterKey(customerId, metric.id, period.start));
     if (state.count === 0n) {
-      argv.push("-", expireAt, "0");
+      argv.push(`-:${expireAt}:0`);
       continue;
     }
     switch (metric.aggregation) {
       case "sum":
-        argv.push("s", expireAt, "2", String(state.sum / CARRY), String(state.sum % CARRY));
+        argv.push(`s:${expireAt}:2`, String(state.sum / CARRY), String(state.sum % CARRY));
         break;
       case "count":
-        argv.push("c", expireAt, "1", String(state.count));
+        argv.push(`c:${expireAt}:1`, String(state.count));
         break;
       case "max":
-        argv.push("x", expireAt, "1", padScaled(state.max ?? 0n));
+        argv.push(`x:${expireAt}:1`, padScaled(state.max ?? 0n));
         break;
       case "latest":
-        argv.push("l", expireAt, "2", state.latestKey ?? "", state.latestValue ?? "0");
+        argv.push(`l:${expireAt}:2`, state.latestKey ?? "", state.latestValue ?? "0");
         break;
     }
   }

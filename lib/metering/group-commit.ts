@@ -8,7 +8,6 @@ import type { CountedEvent } from "./counters";
 /** An event that passed validation and lookup, ready to be stored. */
 export type PreparedEvent = CountedEvent & {
   customerId: number;
-  timestamp: string; // ISO, millisecond precision
   properties: string | null; // JSON
 };
 
@@ -132,12 +131,13 @@ class GroupCommitter {
           with input as (
             select * from unnest(
               ${connection.array(column((e) => e.customerId))}::int8[], ${connection.array(column((e) => e.eventId))}::text[],
-              ${connection.array(column((e) => e.metric.id))}::int4[], ${connection.array(column((e) => e.timestamp))}::timestamptz[],
+              ${connection.array(column((e) => e.metric.id))}::int4[], ${connection.array(column((e) => e.timestampMs))}::int8[],
               ${connection.array(column((e) => e.quantity))}::numeric[], ${connection.array(column((e) => e.properties))}::text[]
-            ) as t(customer_id, event_id, metric_id, ts, quantity, properties)
+            ) as t(customer_id, event_id, metric_id, ts_ms, quantity, properties)
           ), ins as (
             insert into usage_events (customer_id, event_id, metric_id, "timestamp", quantity, properties)
-            select customer_id, event_id, metric_id, ts, quantity, properties::jsonb from input
+            select customer_id, event_id, metric_id, timestamptz 'epoch' + ts_ms * interval '1 millisecond', quantity, properties::jsonb
+            from input
             on conflict do nothing
             returning customer_id, event_id
           ), outbox as (

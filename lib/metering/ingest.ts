@@ -1,6 +1,5 @@
 import type { BillableMetric } from "@/lib/db/schema";
-import { periodContaining } from "@/lib/billing/periods";
-import { customersByExternalId, metricsByCode, type CustomerInfo } from "./catalog";
+import { customerPeriod, customersByExternalId, metricsByCode, type CustomerInfo } from "./catalog";
 import { eventSchema, MAX_FUTURE_MS, type EventInput, type Receipt, type ReceiptError } from "./event-schema";
 import { groupCommitter, type PreparedEvent } from "./group-commit";
 import { canonicalPropertyValue, parseQuantity } from "./quantity";
@@ -69,14 +68,12 @@ function prepare(
           : `${field} must be a finite decimal such as "1.5".`;
     return reject(event.id, quantity.error, message, field);
   }
-  const timestamp = new Date(timestampMs);
   return {
     customerId: customer.id,
     eventId: event.id,
     metric,
-    period: periodContaining(timestamp, customer.rule),
+    period: customerPeriod(customer, timestampMs),
     timestampMs,
-    timestamp: timestamp.toISOString(),
     quantity: quantity.value,
     distinctValue,
     properties: event.properties ? JSON.stringify(event.properties) : null,
@@ -87,8 +84,7 @@ function prepare(
  * Validates, stores and counts a batch of raw events. Receipts come back in input order; the
  * promise resolves only after the accepted events are committed in Postgres.
  */
-export async function ingestEvents(raws: unknown[], now = new Date()): Promise<Receipt[]> {
-  const nowMs = now.getTime();
+export async function ingestEvents(raws: unknown[], nowMs = Date.now()): Promise<Receipt[]> {
   const receipts: (Receipt | null)[] = new Array(raws.length).fill(null);
   const valid: { index: number; event: EventInput }[] = [];
   raws.forEach((raw, index) => {

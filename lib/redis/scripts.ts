@@ -3,8 +3,8 @@ import type { Result } from "ioredis";
 
 /**
  * Applies one group commit's counter changes for one customer, once.
- * KEYS[1] applied marker; KEYS[2..] counter keys. Per counter key, ARGV holds:
- * kind, expireAt (unix s), n, then n arguments:
+ * KEYS[1] applied marker; KEYS[2..] counter keys. Per counter key, ARGV holds a header
+ * "kind:expireAt:n" (expireAt in unix seconds), then n arguments:
  *   s (sum, scaled integer split in hi*1e15 + lo): hi, lo
  *   c (count): n       x (max): zero-padded scaled value
  *   l (latest): sort key (padded micros|event id), value    u (unique_count): values...
@@ -13,10 +13,12 @@ const APPLY = `
 if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
 local a = 2
 for k = 2, #KEYS do
-  local key, kind, exp, n = KEYS[k], ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 2])
-  a = a + 3
+  local key = KEYS[k]
+  local kind, exp, n = string.match(ARGV[a], '^(.):(%d+):(%d+)$')
+  n = tonumber(n)
+  a = a + 1
   if kind == 's' then
-    redis.call('HINCRBY', key, 'hi', ARGV[a])
+    if ARGV[a] ~= '0' then redis.call('HINCRBY', key, 'hi', ARGV[a]) end
     local lo = redis.call('HINCRBY', key, 'lo', ARGV[a + 1])
     if lo >= 1000000000000000 then
       redis.call('HINCRBY', key, 'lo', '-1000000000000000')
@@ -52,8 +54,10 @@ local m = tonumber(ARGV[2])
 for k = 1, m do redis.call('SET', KEYS[k], '1', 'EX', ARGV[1]) end
 local a = 3
 for k = m + 1, #KEYS do
-  local key, kind, exp, n = KEYS[k], ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 2])
-  a = a + 3
+  local key = KEYS[k]
+  local kind, exp, n = string.match(ARGV[a], '^(.):(%d+):(%d+)$')
+  n = tonumber(n)
+  a = a + 1
   redis.call('DEL', key)
   if kind == 's' then
     redis.call('HSET', key, 'hi', ARGV[a], 'lo', ARGV[a + 1])
