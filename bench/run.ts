@@ -31,7 +31,10 @@ process.on("SIGINT", () => void cleanup().then(() => process.exit(130)));
 
 async function prepareDatabase(sql: postgres.Sql) {
   const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from customers`;
-  if (n !== CUSTOMERS) {
+  const [{ existing }] = await sql<{ existing: number }[]>`select count(*)::int as existing from usage_events`;
+  // Each run adds events; start again from the preload once the table has grown well past it,
+  // so that runs stay comparable.
+  if (n !== CUSTOMERS || existing > PRELOADED_EVENTS * 1.5) {
     log(`creating ${CUSTOMERS} customers and 3 metrics`);
     await sql`truncate usage_events, counter_outbox, customers, plan_versions, plans, billable_metrics restart identity cascade`;
     await sql`insert into billable_metrics (code, name, unit, aggregation, property, decimals) values
