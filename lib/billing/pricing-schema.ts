@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CURRENCIES } from "./currencies";
+import { Dec } from "./money";
 
 /** A price or quantity: a plain decimal string, at most 12 decimal places (no exponent, no sign). */
 export const decimalString = z
@@ -7,12 +8,15 @@ export const decimalString = z
   .regex(/^\d{1,15}(\.\d{1,12})?$/, { message: "must be a decimal string such as \"0.01\" (at most 12 decimal places)" });
 
 const tier = z.object({
+  /** Optional, for readability: where the tier starts (the previous tier's upTo, or 0). */
+  from: decimalString.optional(),
+  /** Inclusive bound on the period's total usage; null on the last tier. */
   upTo: decimalString.nullable(),
   unitPrice: decimalString,
   flatFee: decimalString.optional(),
 });
 
-/** Tiers are contiguous and ascending by construction: each starts where the previous ends. */
+/** Tiers are contiguous and ascending; the last one is unlimited. Errors name the tier's path. */
 const tiers = z
   .array(tier)
   .min(1)
@@ -24,11 +28,16 @@ const tiers = z
         ctx.addIssue({ code: "custom", path: [i, "upTo"], message: "the last tier must be unlimited (upTo: null)" });
       }
       if (!last && t.upTo === null) {
-        ctx.addIssue({ code: "custom", path: [i, "upTo"], message: "only the last tier may be unlimited" });
+        ctx.addIssue({ code: "custom", path: [i, "upTo"], message: "only the last tier may be unlimited (upTo: null)" });
       }
-      const previous = i > 0 ? list[i - 1].upTo : null;
-      if (i > 0 && previous !== null && t.upTo !== null && Number(t.upTo) <= Number(previous)) {
-        ctx.addIssue({ code: "custom", path: [i, "upTo"], message: `tiers must ascend: ${t.upTo} is not above ${previous}` });
+      const start = i === 0 ? "0" : list[i - 1].upTo;
+      if (start === null) return;
+      if (t.upTo !== null && new Dec(t.upTo).lte(start)) {
+        ctx.addIssue({ code: "custom", path: [i, "upTo"], message: `tiers must ascend: ${t.upTo} is not above ${start}` });
+      }
+      if (t.from !== undefined && !new Dec(t.from).equals(start)) {
+        const problem = new Dec(t.from).gt(start) ? "gap between tiers" : "tiers overlap";
+        ctx.addIssue({ code: "custom", path: [i, "from"], message: `${problem}: this tier starts at ${t.from} but the previous one ends at ${start}` });
       }
     });
   });
@@ -44,7 +53,7 @@ export const chargeSchema = z.discriminatedUnion("model", [
     metric: metricCode,
     model: z.literal("package"),
     included,
-    packageSize: decimalString.refine((v) => Number(v) > 0, { message: "must be greater than 0" }),
+    packageSize: decimalString.refine((v) => new Dec(v).gt(0), { message: "must be greater than 0" }),
     packagePrice: decimalString,
   }),
 ]);
