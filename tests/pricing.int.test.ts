@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import "./helpers/env";
+import { rate } from "@/lib/billing/rate";
+import { pricingSchema } from "@/lib/billing/pricing-schema";
+import { closeRedis } from "@/lib/redis/client";
+import { apiClient, type ApiClient } from "./helpers/api";
+import { createFixtures, resetState, testSql } from "./helpers/fixtures";
+import { startServer, type TestServer } from "./helpers/server";
+
+const STARTUP = {
+  currency: "USD", interval: "month", baseFee: "0", minimumCommitment: "0", taxRate: "0.10",
+  charges: [
+    { metric: "api_calls", model: "graduated", included: "10000", tiers: [{ upTo: "100000", unitPrice: "0.01" }, { upTo: null, unitPrice: "0.005" }] },
+    { metric: "seats", model: "package", packageSize: "10", packagePrice: "5.00" },
+  ],
+};
+
+describe("plans over the API and priced live usage", () => {
+  let server: TestServer;
+  let api: ApiClient;
+  const sql = testSql();
+
+  beforeAll(async () => {
+    await resetState();
+    server = await startServer();
+    api = apiClient(server.url);
+    await createFixtures(api, []);
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    await sql.end();
+    await closeRedis();
+  });
+
+  it.each([
+    ["a gap between tiers", { upTo: "100", unitPrice: "1" }, { from: "200", upTo: null, unitPrice: "1" }, "pricing.charges.0.tiers.1.from"],
+    ["unsorted tiers", { upTo: "100", unitPrice: "1" }, { upTo: "50", unitPrice: "1" }, "pricing.charges.0.tiers.1.upTo"],
+    ["no unlimited last tier", { upTo: "100", unitPrice: "1" }, { upTo: "200", unitPrice: "1" }, "pricing.charges.0.tiers.1.upTo"],
+    ["a price of 1e3", { upTo: "100", unitPrice: "1e3" }, { upTo: null, unitPrice: "1" }, "pricing.charges.0.tiers.0.unitPrice"],
+  ])("refuses %s, naming the path, and saves nothing", async (_, first, second, path) => {
+    const pricing = { ...STARTUP, charges: [{ metric: "api_calls", model: "graduated", tiers: [first, second] }] };
+    const res = await api.post("/plans", { code: "broken", name: "Broken", pricing });
+    expect(res.status).toBe(422);
+    expect(res.json.error.details.map((d: { path: string }) => d.path)).toContain(path);
+    expect((await api.get("/plans/broken")).status).toBe(404);
+  });
+
+  it("refuses a charge for an unknown metric, naming the path", async () => {
+    const pricing = { ...STARTUP, charges: [{ metric: "teleports", model: "per_unit", unitPrice: "1" }] };
+    const res = await api.post("/plans", { code: "broken", name: "Broken", pricing });
+    expect(res.status).toBe(422);
+    expect(res.json.error.details).toContainEqual(expect.objectContaining({ path: "pricing.charges.0.metric" }));
+    const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from plans`;
+    expect(n).toBe(0);
+  });
+
+  it("prices live usage with rate(): 150,000 calls on the startup plan cost $1,150.00 plus 10 % tax", async () => {
+    expect((await api.post("/plans", { code: "startup", name: "Startup", pricing: STARTUP })).status).toBe(201);
+    expect((await api.post("/customers", { externalId: "cus_priced", name: "Priced", email: "p@example.test", planCode: "startup" })).status).toBe(201);
+    const now = Date.now();
+    const events = [
+      ...Array.from({ length: 150 }, (_, i) => ({ id: `calls-${i}`, customer: "cus_priced", metric: "api_calls", quantity: 1000, timestamp: new Date(now - i * 10).toISOString() })),
+      ...Array.from({ length: 23 }, (_, i) => ({ id: `seat-${i}`, customer: "cus_priced", metric: "seats", properties: { user_id: `u${i}` }, timestamp: new Date(now - i).toISOString() })),
+    ];
+    expect((await api.post("/events", { events })).status).toBe(200);
+
+    const usage = await api.get("/customers/cus_priced/usage");
+    expect(usage.status).toBe(200);
+    const line = (code: string) => usage.json.metrics.find((m: { metric: string }) => m.metric === code);
+    expect(line("api_calls")).toMatchObject({ used: "150000", included: "10000", billable: "140000", amount: 115_000 });
+    expect(line("seats")).toMatchObject({ used: "23", amount: 1500 }); // 3 packages of 10 at $5
+    expect(usage.json.subtotal).toBe(116_500);
+    expect(usage.json.estimatedTotal).toBe(128_150);
+    expect(usage.json.projectedTotal).toBeGreaterThanOrEqual(usage.json.estimatedTotal);
+
+    // The same usage through rate() gives the same total, to the cent.
+    const used = new Map<string, string>(usage.json.metrics.map((m: { metric: string; used: string }) => [m.metric, m.used]));
+    expect(rate(pricingSchema.parse(STARTUP), used).total).toBe(usage.json.estimatedTotal);
+  });
+});
