@@ -10,6 +10,8 @@ import { ensureDatabase, runMigrations } from "./lib/migrate";
 import { DATA_DIR, ensureChromium, ensurePostgres, log, ROOT, startRedis } from "./lib/services";
 
 const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : null;
+/** Anything else on the command line narrows the Vitest run (file name filters). */
+const filters = process.argv.slice(2).filter((arg, i, all) => arg !== "--only" && all[i - 1] !== "--only");
 const TEST_REDIS_PORT = Number(process.env.METERLINE_TEST_REDIS_PORT ?? 56380);
 
 const stops: Array<() => void> = [];
@@ -51,9 +53,9 @@ try {
     LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
   };
   const vitest = path.join(ROOT, "node_modules", "vitest", "vitest.mjs");
-  if (!only || only === "unit") ok = run("unit tests", process.execPath, [vitest, "run", "--project", "unit"], env) && ok;
+  if (!only || only === "unit") ok = run("unit tests", process.execPath, [vitest, "run", "--project", "unit", ...filters], env) && ok;
   if (!only || only === "int" || only === "e2e") buildIfStale();
-  if (!only || only === "int") ok = run("integration tests", process.execPath, [vitest, "run", "--project", "int"], env) && ok;
+  if (!only || only === "int") ok = run("integration tests", process.execPath, [vitest, "run", "--project", "int", ...filters], env) && ok;
   if (!only || only === "e2e") {
     const chromium = ensureChromium();
     const playwright = path.join(ROOT, "node_modules", "@playwright", "test", "cli.js");

@@ -40,6 +40,7 @@ export async function getPlan(code: string) {
     createdAt: plan.createdAt.toISOString(),
     versions: versions.map((v) => ({
       version: v.version,
+      effective: v.effective,
       effectiveFrom: Number.isFinite(v.effectiveFrom.getTime()) ? v.effectiveFrom.toISOString() : null,
       pricing: pricingSchema.parse(v.pricing),
       createdAt: v.createdAt.toISOString(),
@@ -53,21 +54,14 @@ export const planVersionInputSchema = z.object({
 });
 
 /**
- * Publishes an immutable version. `now` prices usage from this instant; `next_period` from the
- * next calendar period boundary of the plan's interval (anchored customers keep the old version
- * until then as well, which only errs towards their old price for a few days).
+ * Publishes an immutable version. `next_period` (the default) prices each customer's periods that
+ * start after now; `now` also reprices the period each customer is in.
  */
 export async function publishPlanVersion(code: string, input: z.output<typeof planVersionInputSchema>, now = new Date()) {
   const plan = await findPlanByCode(db(), { code });
   if (!plan) throw new ApiError("not_found", `No plan with code "${code}".`);
   await assertKnownMetrics(input.pricing, "pricing.");
-  const effectiveFrom =
-    input.effective === "now"
-      ? now
-      : input.pricing.interval === "year"
-        ? new Date(Date.UTC(now.getUTCFullYear() + 1, 0, 1))
-        : new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
-  await insertPlanVersion(db(), { planId: plan.id, pricing: input.pricing, effectiveFrom });
+  await insertPlanVersion(db(), { planId: plan.id, pricing: input.pricing, effectiveFrom: now, effective: input.effective });
   invalidateCatalog();
   return getPlan(code);
 }

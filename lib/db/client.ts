@@ -7,8 +7,6 @@ function connect() {
   const sql = postgres(env().DATABASE_URL, {
     max: env().PG_POOL_SIZE,
     onnotice: () => {},
-    // numeric and bigint arrive as strings; we convert explicitly where needed.
-    types: {},
   });
   return { sql, db: drizzle(sql, { schema }) };
 }

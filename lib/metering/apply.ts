@@ -6,6 +6,19 @@ import { counterArguments, foldEvents } from "./counters";
 import type { PreparedEvent } from "./group-commit";
 import { requestRebuild } from "./maintenance";
 
+/** Just after start the connection may still be connecting; give it a moment, not forever. */
+function readyWithin(connection: ReturnType<typeof ingestRedis>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      connection.off("ready", done);
+      resolve();
+    }
+    connection.once("ready", done);
+  });
+}
+
 /**
  * Applies one group commit's new events to the live counters: one script per customer (one
  * slot each), all in one pipeline. Returns false when Redis did not confirm every customer; the
@@ -19,6 +32,7 @@ export async function applyCounters(outboxId: number, events: PreparedEvent[]): 
     else byCustomer.set(event.customerId, [event]);
   }
   const connection = defineScripts(ingestRedis());
+  if (connection.status !== "ready") await readyWithin(connection, 1_000);
   const pipeline = connection.pipeline();
   pipeline.exists(COUNTERS_READY_KEY);
   for (const [customerId, list] of byCustomer) {

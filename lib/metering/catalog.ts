@@ -1,5 +1,5 @@
 import { db } from "@/lib/db/client";
-import { findCustomers, listMetrics } from "@/lib/db/queries/catalog";
+import { findCustomers, listMetrics, type PlanVersionSummary } from "@/lib/db/queries/catalog";
 import type { BillableMetric } from "@/lib/db/schema";
 import { pricingSchema, type Pricing } from "@/lib/billing/pricing-schema";
 import { periodContaining, type Period, type PeriodRule } from "@/lib/billing/periods";
@@ -10,10 +10,13 @@ export type CustomerInfo = {
   name: string;
   email: string;
   createdAt: Date;
+  planId: number | null;
   planCode: string | null;
   planVersionId: number | null;
   pricing: Pricing | null;
   rule: PeriodRule;
+  /** Period starts (epoch ms) whose invoice is finalized: events for them are refused. */
+  closedPeriodStarts: Set<number>;
   /** The last period an event fell in, reused while events keep landing in it. */
   lastPeriod?: { startMs: number; endMs: number; period: Period };
 };
@@ -39,18 +42,35 @@ const state = globalThis as unknown as { meterlineCatalog?: CatalogCache };
 const cache = (): CatalogCache =>
   (state.meterlineCatalog ??= { customers: new Map(), metrics: new Map(), metricsById: new Map(), metricsUntil: 0 });
 
-function toCustomerInfo(row: Awaited<ReturnType<typeof findCustomers>>[number]): CustomerInfo {
-  const pricing = row.pricing == null ? null : pricingSchema.parse(row.pricing);
+/**
+ * The version that prices a period: 'now' versions from the period in which they were published,
+ * 'next_period' versions from the first period that starts after publication.
+ */
+export function versionForPeriod<V extends Pick<PlanVersionSummary, "effective" | "effectiveFrom">>(versionsNewestFirst: V[], period: Period): V | undefined {
+  return versionsNewestFirst.find((v) => {
+    const from = v.effectiveFrom === "-infinity" ? -Infinity : Date.parse(v.effectiveFrom);
+    return v.effective === "now" ? from < period.end.getTime() : from <= period.start.getTime();
+  });
+}
+
+function toCustomerInfo(row: Awaited<ReturnType<typeof findCustomers>>[number], now = Date.now()): CustomerInfo {
+  const versions = row.versions ?? [];
+  const latest = versions[0] ? pricingSchema.parse(versions[0].pricing) : null;
+  const rule: PeriodRule = { interval: latest?.interval ?? "month", anchor: row.billingAnchor };
+  const current = versionForPeriod(versions, periodContaining(new Date(now), rule));
+  const pricing = current ? pricingSchema.parse(current.pricing) : null;
   return {
     id: row.id,
     externalId: row.externalId,
     name: row.name,
     email: row.email,
     createdAt: row.createdAt,
+    planId: row.planId,
     planCode: row.planCode,
-    planVersionId: row.planVersionId,
+    planVersionId: current?.id ?? null,
     pricing,
-    rule: { interval: pricing?.interval ?? "month", anchor: row.billingAnchor },
+    rule,
+    closedPeriodStarts: new Set((row.closedPeriodStarts ?? []).map(Number)),
   };
 }
 
@@ -67,8 +87,8 @@ export async function customersByExternalId(externalIds: Iterable<string>, now =
     }
   }
   if (missing.length > 0) {
-    const rows = await findCustomers(db(), { externalIds: missing, at: new Date(now) });
-    const byId = new Map(rows.map((row) => [row.externalId, toCustomerInfo(row)]));
+    const rows = await findCustomers(db(), { externalIds: missing });
+    const byId = new Map(rows.map((row) => [row.externalId, toCustomerInfo(row, now)]));
     if (customers.size > 100_000) customers.clear();
     for (const externalId of missing) {
       const info = byId.get(externalId) ?? null;
@@ -81,7 +101,7 @@ export async function customersByExternalId(externalIds: Iterable<string>, now =
 
 /** Uncached, for rebuilds. */
 export async function loadCustomersById(ids: number[], at = new Date()): Promise<CustomerInfo[]> {
-  return (await findCustomers(db(), { ids, at })).map(toCustomerInfo);
+  return (await findCustomers(db(), { ids })).map((row) => toCustomerInfo(row, at.getTime()));
 }
 
 export async function customerByExternalId(externalId: string): Promise<CustomerInfo | undefined> {

@@ -140,3 +140,19 @@ function counterValue(metric: BillableMetric, reply: Record<string, string> | nu
       return "0";
   }
 }
+
+/** The counter's value as a decimal string, the same definition for Redis and for Postgres. */
+export function stateValue(state: CounterState): string {
+  switch (state.metric.aggregation) {
+    case "sum":
+      return fromScaled(state.sum, state.metric.decimals);
+    case "count":
+      return state.count.toString();
+    case "max":
+      return state.max === null ? "0" : fromScaled(state.max, state.metric.decimals);
+    case "latest":
+      return state.latestValue ?? "0";
+    case "unique_count":
+      return String(state.distinct.length);
+  }
+}

@@ -8,10 +8,13 @@ import type { CountedEvent } from "./counters";
 /** An event that passed validation and lookup, ready to be stored. */
 export type PreparedEvent = CountedEvent & {
   customerId: number;
+  /** Falls before the customer's current period, so its period may have been closed meanwhile. */
+  mayBeClosed: boolean;
   properties: string | null; // JSON
 };
 
-type Pending = { events: PreparedEvent[]; resolve: (inserted: boolean[]) => void; reject: (error: unknown) => void };
+export type StoreOutcome = "accepted" | "duplicate" | "period_closed";
+type Pending = { events: PreparedEvent[]; resolve: (outcomes: StoreOutcome[]) => void; reject: (error: unknown) => void };
 
 /** Advisory-lock namespace shared with reconcile: flushes hold it shared per customer. */
 export const COUNTER_LOCK_NAMESPACE = 7301;
@@ -43,7 +46,7 @@ class GroupCommitter {
     }
   }
 
-  submit(events: PreparedEvent[]): Promise<boolean[]> {
+  submit(events: PreparedEvent[]): Promise<StoreOutcome[]> {
     if (events.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
       this.queue.push({ events, resolve, reject });
@@ -84,8 +87,8 @@ class GroupCommitter {
     }
   }
 
-  /** Returns, per event in input order, whether it was newly stored. */
-  private async store(events: PreparedEvent[]): Promise<boolean[]> {
+  /** Returns, per event in input order, what became of it. */
+  private async store(events: PreparedEvent[]): Promise<StoreOutcome[]> {
     // Rows go in key order so concurrent flushes with overlapping duplicates cannot deadlock.
     const order = events.map((_, i) => i);
     order.sort((a, b) => {
@@ -94,7 +97,7 @@ class GroupCommitter {
       if (x.customerId !== y.customerId) return x.customerId - y.customerId;
       return x.eventId < y.eventId ? -1 : x.eventId > y.eventId ? 1 : a - b;
     });
-    const inserted = new Array<boolean>(events.length).fill(false);
+    const outcomes = new Array<StoreOutcome>(events.length).fill("duplicate");
     const unique: number[] = [];
     for (let k = 0; k < order.length; k++) {
       const i = order[k];
@@ -108,18 +111,30 @@ class GroupCommitter {
       await connection`select pg_advisory_lock_shared(${COUNTER_LOCK_NAMESPACE}, c) from unnest(${connection.array(customerIds)}::int4[]) as c`;
       const { outboxId, newKeys } = await this.insert(connection, events, unique);
       const fresh: PreparedEvent[] = [];
+      const unsure: number[] = [];
       for (const i of unique) {
         if (newKeys.has(`${events[i].customerId}\u0000${events[i].eventId}`)) {
-          inserted[i] = true;
+          outcomes[i] = "accepted";
           fresh.push(events[i]);
+        } else if (events[i].mayBeClosed) {
+          unsure.push(i);
         }
+      }
+      // Rows left out either existed already or fell in a closed period: tell them apart.
+      if (unsure.length > 0) {
+        const existing = await connection<{ customer_id: string; event_id: string }[]>`
+          select customer_id, event_id from usage_events
+          where (customer_id, event_id) in (select * from unnest(${connection.array(unsure.map((i) => events[i].customerId))}::int8[],
+                                                                 ${connection.array(unsure.map((i) => events[i].eventId))}::text[]))`;
+        const found = new Set(existing.map((row) => `${row.customer_id}\u0000${row.event_id}`));
+        for (const i of unsure) if (!found.has(`${events[i].customerId}\u0000${events[i].eventId}`)) outcomes[i] = "period_closed";
       }
       if (outboxId !== null && (await applyCounters(outboxId, fresh))) this.appliedOutbox.push(outboxId);
     } finally {
       await connection`select pg_advisory_unlock_all()`.catch(() => {});
       connection.release();
     }
-    return inserted;
+    return outcomes;
   }
 
   private async insert(connection: ReservedSql, events: PreparedEvent[], rows: number[]) {
@@ -136,8 +151,14 @@ class GroupCommitter {
             ) as t(customer_id, event_id, metric_id, ts_ms, quantity, properties)
           ), ins as (
             insert into usage_events (customer_id, event_id, metric_id, "timestamp", quantity, properties)
-            select customer_id, event_id, metric_id, timestamptz 'epoch' + ts_ms * interval '1 millisecond', quantity, properties::jsonb
-            from input
+            select customer_id, event_id, metric_id, ts, quantity, properties::jsonb
+            from (select *, timestamptz 'epoch' + ts_ms * interval '1 millisecond' as ts from input) as t
+            -- A period whose invoice is finalized takes no more usage (checked under the lock
+            -- that finalization takes exclusively, so no event slips in while it happens).
+            where not exists (select 1 from (select i.status, i.period_end from invoices i
+                                where i.customer_id = t.customer_id and i.period_start <= t.ts
+                                order by i.period_start desc limit 1) as last_invoice
+                              where last_invoice.status <> 'draft' and last_invoice.period_end > t.ts)
             on conflict do nothing
             returning customer_id, event_id
           ), outbox as (

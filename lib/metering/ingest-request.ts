@@ -3,7 +3,8 @@ import { logger } from "@/lib/logger";
 import { batchSchema, MAX_BATCH, type Receipt } from "./event-schema";
 import { ingestEvents } from "./ingest";
 
-const LOOKUP_FAILURES = new Set(["unknown_customer", "unknown_metric"]);
+/** Rejections about the state of the world, not the shape of the input: receipts, not a 422. */
+const RECEIPT_REJECTIONS = new Set(["unknown_customer", "unknown_metric", "period_closed"]);
 
 /**
  * POST /events: one event object or { events: [...] } (1-1000). Answers receipts in input order.
@@ -41,7 +42,7 @@ export async function handleEventsRequest(body: unknown): Promise<{ receipts: Re
     throw new ApiError("service_unavailable", "Events could not be stored right now; nothing was recorded. Retry with the same ids.");
   }
   const rejected = receipts.filter((r) => r.status === "rejected");
-  if (rejected.length === receipts.length && rejected.some((r) => r.status === "rejected" && !LOOKUP_FAILURES.has(r.error.code))) {
+  if (rejected.length === receipts.length && rejected.some((r) => r.status === "rejected" && !RECEIPT_REJECTIONS.has(r.error.code))) {
     throw new ApiError(
       "validation_failed",
       isBatch ? "No event in the batch is valid; nothing was stored." : "The event is invalid; nothing was stored.",

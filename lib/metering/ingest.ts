@@ -58,6 +58,10 @@ function prepare(
       source = value;
     }
   }
+  const period = customerPeriod(customer, timestampMs);
+  if (customer.closedPeriodStarts.has(period.start.getTime())) {
+    return reject(event.id, "period_closed", `The invoice for the period starting ${period.start.toISOString()} is finalized.`, "timestamp");
+  }
   const quantity = parseQuantity(source, metric.decimals);
   if (!quantity.ok) {
     const message =
@@ -72,7 +76,9 @@ function prepare(
     customerId: customer.id,
     eventId: event.id,
     metric,
-    period: customerPeriod(customer, timestampMs),
+    period,
+    // Only events before the current period can fall in a period whose invoice was finalized.
+    mayBeClosed: period.start.getTime() < customerPeriod(customer, nowMs).start.getTime(),
     timestampMs,
     quantity: quantity.value,
     distinctValue,
@@ -106,9 +112,13 @@ export async function ingestEvents(raws: unknown[], nowMs = Date.now()): Promise
       preparedIndex.push(index);
     }
   }
-  const inserted = await groupCommitter().submit(prepared);
+  const outcomes = await groupCommitter().submit(prepared);
   preparedIndex.forEach((index, k) => {
-    receipts[index] = { id: prepared[k].eventId, status: inserted[k] ? "accepted" : "duplicate" };
+    const id = prepared[k].eventId;
+    receipts[index] =
+      outcomes[k] === "period_closed"
+        ? { id, status: "rejected", error: { code: "period_closed", message: "The invoice for this event's period is finalized.", field: "timestamp" } }
+        : { id, status: outcomes[k] as "accepted" | "duplicate" };
   });
   return receipts as Receipt[];
 }

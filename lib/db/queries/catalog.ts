@@ -1,19 +1,11 @@
-import { desc, eq, inArray, lte } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { billableMetrics, customers, planVersions, plans } from "@/lib/db/schema";
+import { billableMetrics, customers, plans } from "@/lib/db/schema";
 
-/** Customers with the plan version that prices them now (latest version effective at `at`). */
-export async function findCustomers(db: Db, params: { externalIds: string[]; at: Date } | { ids: number[]; at: Date }) {
-  const current = db
-    .selectDistinctOn([planVersions.planId], {
-      planId: planVersions.planId,
-      versionId: planVersions.id,
-      pricing: planVersions.pricing,
-    })
-    .from(planVersions)
-    .where(lte(planVersions.effectiveFrom, params.at))
-    .orderBy(planVersions.planId, desc(planVersions.version))
-    .as("current_version");
+export type PlanVersionSummary = { id: number; version: number; effective: "now" | "next_period"; effectiveFrom: string; pricing: unknown };
+
+/** Customers with their plan's versions, newest first (the caller picks the one for a period). */
+export async function findCustomers(db: Db, params: { externalIds: string[] } | { ids: number[] }) {
   return db
     .select({
       id: customers.id,
@@ -24,12 +16,15 @@ export async function findCustomers(db: Db, params: { externalIds: string[]; at:
       createdAt: customers.createdAt,
       planId: customers.planId,
       planCode: plans.code,
-      planVersionId: current.versionId,
-      pricing: current.pricing,
+      versions: sql<PlanVersionSummary[]>`coalesce((select json_agg(json_build_object('id', v.id, 'version', v.version,
+          'effective', v.effective, 'effectiveFrom', v.effective_from, 'pricing', v.pricing) order by v.version desc)
+        from plan_versions v where v.plan_id = ${customers.planId}), '[]')`,
+      /** Starts (epoch ms) of this customer's periods whose invoice is no longer a draft. */
+      closedPeriodStarts: sql<string[]>`coalesce((select array_agg((extract(epoch from i.period_start) * 1000)::int8::text)
+        from invoices i where i.customer_id = ${customers.id} and i.status <> 'draft'), '{}')`,
     })
     .from(customers)
     .leftJoin(plans, eq(plans.id, customers.planId))
-    .leftJoin(current, eq(current.planId, customers.planId))
     .where("ids" in params ? inArray(customers.id, params.ids) : inArray(customers.externalId, params.externalIds));
 }
 

@@ -11,7 +11,7 @@ export async function insertPlanWithVersion(db: Db, params: { code: string; name
   });
 }
 
-export async function insertPlanVersion(db: Db, params: { planId: number; pricing: unknown; effectiveFrom: Date }) {
+export async function insertPlanVersion(db: Db, params: { planId: number; pricing: unknown; effectiveFrom: Date; effective: "now" | "next_period" }) {
   return db.transaction(async (tx) => {
     // Serialise publishers of one plan so version numbers never collide.
     await tx.execute(sql`select id from plans where id = ${params.planId} for update`);
@@ -23,7 +23,7 @@ export async function insertPlanVersion(db: Db, params: { planId: number; pricin
       .limit(1);
     const [version] = await tx
       .insert(planVersions)
-      .values({ planId: params.planId, version: (latest?.version ?? 0) + 1, pricing: params.pricing, effectiveFrom: params.effectiveFrom })
+      .values({ planId: params.planId, version: (latest?.version ?? 0) + 1, pricing: params.pricing, effectiveFrom: params.effectiveFrom, effective: params.effective })
       .returning();
     return version;
   });

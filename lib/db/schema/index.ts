@@ -3,3 +3,4 @@ export * from "./customers";
 export * from "./metrics";
 export * from "./events";
 export * from "./api-keys";
+export * from "./invoices";

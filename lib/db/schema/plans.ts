@@ -17,8 +17,12 @@ export const planVersions = pgTable(
     version: integer("version").notNull(),
     /** The pricing document (validated by lib/billing/pricing-schema.ts on the way in and out). */
     pricing: jsonb("pricing").notNull(),
-    /** First instant at which this version prices usage. */
+    /**
+     * With effective = 'now', the version prices every period that ends after this instant;
+     * with 'next_period', every period that starts at or after it (each customer's own periods).
+     */
     effectiveFrom: timestamp("effective_from", { withTimezone: true }).notNull().default(sql`'-infinity'`),
+    effective: text("effective", { enum: ["now", "next_period"] }).notNull().default("now"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("plan_versions_plan_version_key").on(t.planId, t.version)],

@@ -1,0 +1,83 @@
+import { z } from "zod";
+import { db } from "@/lib/db/client";
+import { addInvoiceRunProgress, billedCustomerIds, findInvoiceRun, insertInvoiceRun, markInvoiceRun } from "@/lib/db/queries/invoice-runs";
+import type { InvoiceRun } from "@/lib/db/schema";
+import { ApiError } from "@/lib/http/api-error";
+import { logger } from "@/lib/logger";
+import { loadCustomersById } from "@/lib/metering/catalog";
+import { getCustomer } from "./customers";
+import { draftInvoice } from "./invoices";
+import { periodContaining } from "./periods";
+
+export const invoiceRunInputSchema = z
+  .object({
+    periodEnd: z.iso.date().or(z.iso.datetime({ offset: true })).optional(),
+    customer: z.string().min(1).max(128).optional(),
+  })
+  .refine((v) => v.periodEnd !== undefined || v.customer !== undefined, { message: "give periodEnd or customer", path: ["periodEnd"] });
+
+/** Creates the run row; the caller enqueues it (lib/jobs). Without periodEnd: the last closed period. */
+export async function createInvoiceRun(input: z.output<typeof invoiceRunInputSchema>, now = new Date()) {
+  const periodEnd = input.periodEnd ? new Date(input.periodEnd.length === 10 ? `${input.periodEnd}T00:00:00Z` : input.periodEnd) : now;
+  if (periodEnd.getTime() > now.getTime()) {
+    throw new ApiError("validation_failed", "periodEnd is in the future: a period is invoiced once it has ended.", [{ path: "periodEnd", message: "must not be in the future" }]);
+  }
+  const customerId = input.customer ? (await getCustomer(input.customer)).id : null;
+  return insertInvoiceRun(db(), { periodEnd, customerId });
+}
+
+export async function getInvoiceRun(id: number): Promise<InvoiceRun> {
+  const run = await findInvoiceRun(db(), { id });
+  if (!run) throw new ApiError("not_found", `No invoice run ${id}.`);
+  return run;
+}
+
+export const serializeInvoiceRun = (run: InvoiceRun) => ({
+  id: run.id,
+  status: run.status,
+  periodEnd: run.periodEnd.toISOString(),
+  progress: { total: run.total, done: run.done, failed: run.failed },
+  error: run.error,
+  createdAt: run.createdAt.toISOString(),
+  startedAt: run.startedAt?.toISOString() ?? null,
+  finishedAt: run.finishedAt?.toISOString() ?? null,
+});
+
+const CHUNK = 100;
+
+/**
+ * Drafts (or re-rates) the invoice of every billed customer's period that ends at or before the
+ * run's periodEnd (the period containing the instant before it). Safe to run twice or to resume
+ * after a crash: invoices are unique per customer and period, and finalized ones are left alone.
+ */
+export async function executeInvoiceRun(id: number, onProgress?: (done: number, total: number) => Promise<void> | void) {
+  const run = await getInvoiceRun(id);
+  const ids = run.customerId !== null ? [run.customerId] : await billedCustomerIds(db());
+  await markInvoiceRun(db(), { id, status: "running", total: ids.length });
+  let done = 0;
+  try {
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const customers = await loadCustomersById(ids.slice(i, i + CHUNK));
+      let ok = 0;
+      let failed = 0;
+      for (const customer of customers) {
+        const period = periodContaining(new Date(run.periodEnd.getTime() - 1), customer.rule);
+        try {
+          await draftInvoice(customer, period);
+          ok++;
+        } catch (error) {
+          failed++;
+          logger.error({ err: error, run: id, customer: customer.externalId }, "invoice draft failed");
+        }
+      }
+      failed += Math.min(CHUNK, ids.length - i) - customers.length;
+      await addInvoiceRunProgress(db(), { id, done: ok, failed });
+      done += ok + failed;
+      await onProgress?.(done, ids.length);
+    }
+    await markInvoiceRun(db(), { id, status: "completed" });
+  } catch (error) {
+    await markInvoiceRun(db(), { id, status: "failed", error: error instanceof Error ? error.message : String(error) });
+    throw error;
+  }
+}

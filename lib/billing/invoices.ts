@@ -1,0 +1,137 @@
+import { sqlClient } from "@/lib/db/client";
+import { upsertDraftInvoice } from "@/lib/db/queries/invoices";
+import { db } from "@/lib/db/client";
+import type { BillableMetric, Invoice } from "@/lib/db/schema";
+import { ApiError } from "@/lib/http/api-error";
+import { metricsById } from "@/lib/metering/catalog";
+import { COUNTER_LOCK_NAMESPACE } from "@/lib/metering/group-commit";
+import type { Sql } from "postgres";
+import type { Period } from "./periods";
+import { pricingSchema } from "./pricing-schema";
+import { rate, type Rating } from "./rate";
+import { usageFromEventLog } from "./invoice-usage";
+
+/** Days between finalization and the due date. */
+export const PAYMENT_TERMS_DAYS = 30;
+
+type CustomerForBilling = { id: number; planId: number | null };
+
+/** Everything on `connection` (inside a transaction it must not wait for a second connection). */
+async function rateFromEventLog(connection: Sql, customer: CustomerForBilling, period: Period, metrics: BillableMetric[]) {
+  if (customer.planId === null) return null;
+  const [version] = await connection<{ id: string; pricing: unknown }[]>`
+    select id, pricing from plan_versions
+    where plan_id = ${customer.planId}
+      and ((effective = 'now' and effective_from < ${period.end.toISOString()}::timestamptz) or (effective = 'next_period' and effective_from <= ${period.start.toISOString()}::timestamptz))
+    order by version desc limit 1`;
+  if (!version) return null;
+  const usage = await usageFromEventLog(connection, customer.id, period, metrics);
+  const rating: Rating = rate(pricingSchema.parse(version.pricing), usage, period);
+  return { versionId: Number(version.id), usage: Object.fromEntries(usage), rating };
+}
+
+/**
+ * Drafts (or re-rates) the invoice of a closed period from the event log. Idempotent: the
+ * invoice is unique per (customer, period) and a finalized one is never touched.
+ */
+export async function draftInvoice(customer: CustomerForBilling, period: Period): Promise<Invoice | undefined> {
+  const priced = await rateFromEventLog(sqlClient(), customer, period, [...(await metricsById()).values()]);
+  if (!priced) return undefined;
+  return upsertDraftInvoice(db(), {
+    customerId: customer.id,
+    periodStart: period.start,
+    periodEnd: period.end,
+    planVersionId: priced.versionId,
+    currency: priced.rating.currency,
+    lines: priced.rating.lines,
+    usage: priced.usage,
+    subtotal: priced.rating.subtotal,
+    tax: priced.rating.tax,
+    total: priced.rating.total,
+  });
+}
+
+/** Raw rows: the shared client leaves timestamps as strings (drizzle's driver setting). */
+type InvoiceRow = { id: string; customer_id: string; plan_id: string | null; status: Invoice["status"]; period_start: string; period_end: string };
+
+/**
+ * Finalizes a draft: under the customer's counter lock (no ingest flush is half-way for this
+ * customer, and later ones see the period as closed) it is re-rated from the event log, then
+ * numbered from the year's sequence row, whose lock is held until commit, so numbers have no
+ * gap and no repeat even when finalizations fail or race.
+ */
+export async function finalizeInvoice(id: number, options: { now?: Date; beforeCommit?: () => void } = {}) {
+  const now = options.now ?? new Date();
+  const metrics = [...(await metricsById()).values()];
+  await sqlClient().begin(async (tx) => {
+    const [invoice] = await tx<InvoiceRow[]>`
+      select i.id, i.customer_id, c.plan_id, i.status, i.period_start, i.period_end
+      from invoices i join customers c on c.id = i.customer_id where i.id = ${id} for update of i`;
+    if (!invoice) throw new ApiError("not_found", `No invoice ${id}.`);
+    if (invoice.status !== "draft") throw new ApiError("conflict", `Invoice ${id} is already ${invoice.status}.`);
+    const period = { start: new Date(invoice.period_start), end: new Date(invoice.period_end) };
+    if (period.end.getTime() > now.getTime()) throw new ApiError("conflict", `The period of invoice ${id} has not ended yet.`);
+    await tx`select pg_advisory_xact_lock(${COUNTER_LOCK_NAMESPACE}, ${Number(invoice.customer_id)}::int4)`;
+    const customer = { id: Number(invoice.customer_id), planId: invoice.plan_id === null ? null : Number(invoice.plan_id) };
+    const priced = await rateFromEventLog(tx as unknown as Sql, customer, period, metrics);
+    if (!priced) throw new ApiError("conflict", `Invoice ${id} has no plan version to price it.`);
+    const [{ last_number }] = await tx<{ last_number: number }[]>`
+      insert into invoice_sequences (year, last_number) values (${now.getUTCFullYear()}, 1)
+      on conflict (year) do update set last_number = invoice_sequences.last_number + 1
+      returning last_number`;
+    const number = `INV-${now.getUTCFullYear()}-${String(last_number).padStart(6, "0")}`;
+    options.beforeCommit?.();
+    const { rating } = priced;
+    await tx`
+      update invoices set status = 'finalized', number = ${number}, plan_version_id = ${priced.versionId},
+        currency = ${rating.currency}, lines = ${JSON.stringify(rating.lines)}::jsonb, usage = ${JSON.stringify(priced.usage)}::jsonb,
+        subtotal = ${rating.subtotal}, tax = ${rating.tax}, total = ${rating.total},
+        finalized_at = ${now.toISOString()}::timestamptz, due_at = ${new Date(now.getTime() + PAYMENT_TERMS_DAYS * 86_400_000).toISOString()}::timestamptz, updated_at = now()
+      where id = ${id}`;
+  });
+}
+
+/** finalized -> paid. */
+export async function payInvoice(id: number, now = new Date()) {
+  const sql = sqlClient();
+  const rows = await sql`update invoices set status = 'paid', paid_at = ${now.toISOString()}::timestamptz, updated_at = now() where id = ${id} and status = 'finalized' returning id`;
+  if (rows.length === 0) await explainRefusal(id, "paid");
+}
+
+/** finalized -> void, keeping the row and its number. */
+export async function voidInvoice(id: number, reason: string, now = new Date()) {
+  const sql = sqlClient();
+  const rows = await sql`update invoices set status = 'void', voided_at = ${now.toISOString()}::timestamptz, void_reason = ${reason}, updated_at = now() where id = ${id} and status = 'finalized' returning id`;
+  if (rows.length === 0) await explainRefusal(id, "void");
+}
+
+async function explainRefusal(id: number, target: string): Promise<never> {
+  const sql = sqlClient();
+  const [row] = await sql<{ status: string }[]>`select status from invoices where id = ${id}`;
+  if (!row) throw new ApiError("not_found", `No invoice ${id}.`);
+  throw new ApiError("conflict", `Invoice ${id} is ${row.status}; only a finalized invoice can become ${target}.`);
+}
+
+/** What an API client sees; overdue is shown, not stored. */
+export function serializeInvoice(invoice: Invoice, customerExternalId: string, now = new Date()) {
+  const overdue = invoice.status === "finalized" && invoice.dueAt !== null && invoice.dueAt.getTime() < now.getTime();
+  return {
+    id: invoice.id,
+    number: invoice.number,
+    customer: customerExternalId,
+    status: invoice.status,
+    overdue,
+    period: { start: invoice.periodStart.toISOString(), end: invoice.periodEnd.toISOString() },
+    currency: invoice.currency,
+    lines: invoice.lines,
+    usage: invoice.usage,
+    subtotal: invoice.subtotal,
+    tax: invoice.tax,
+    total: invoice.total,
+    dueAt: invoice.dueAt?.toISOString() ?? null,
+    finalizedAt: invoice.finalizedAt?.toISOString() ?? null,
+    paidAt: invoice.paidAt?.toISOString() ?? null,
+    voidedAt: invoice.voidedAt?.toISOString() ?? null,
+    voidReason: invoice.voidReason,
+  };
+}

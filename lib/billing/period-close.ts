@@ -1,0 +1,41 @@
+import { sqlClient } from "@/lib/db/client";
+import { logger } from "@/lib/logger";
+import { db } from "@/lib/db/client";
+import { billedCustomerIds } from "@/lib/db/queries/invoice-runs";
+import { loadCustomersById } from "@/lib/metering/catalog";
+import { draftInvoice, finalizeInvoice } from "./invoices";
+import { periodContaining, previousPeriod } from "./periods";
+
+/** Late events for a period still count during this grace period after its end. */
+export const GRACE_PERIOD_MS = Number(process.env.INVOICE_GRACE_HOURS ?? 24) * 3_600_000;
+
+/**
+ * The scheduled pass (hourly): drafts every billed customer's just-ended period, re-rates
+ * drafts still in their grace period, and finalizes drafts whose grace period is over.
+ */
+export async function closeDuePeriods(now = new Date()) {
+  const ids = await billedCustomerIds(db());
+  let drafted = 0;
+  for (let i = 0; i < ids.length; i += 200) {
+    for (const customer of await loadCustomersById(ids.slice(i, i + 200), now)) {
+      const ended = previousPeriod(periodContaining(now, customer.rule), customer.rule);
+      if (now.getTime() - ended.end.getTime() <= GRACE_PERIOD_MS) {
+        await draftInvoice(customer, ended);
+        drafted++;
+      }
+    }
+  }
+  const due = await sqlClient()<{ id: string }[]>`
+    select id from invoices where status = 'draft' and period_end <= ${new Date(now.getTime() - GRACE_PERIOD_MS).toISOString()}::timestamptz order by id`;
+  let finalized = 0;
+  for (const { id } of due) {
+    try {
+      await finalizeInvoice(Number(id), { now });
+      finalized++;
+    } catch (error) {
+      logger.error({ err: error, invoice: id }, "finalization failed");
+    }
+  }
+  logger.info({ drafted, finalized }, "closed due periods");
+  return { drafted, finalized };
+}

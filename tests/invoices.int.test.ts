@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import "./helpers/env";
+import { createCustomer } from "@/lib/billing/customers";
+import { finalizeInvoice } from "@/lib/billing/invoices";
+import { createInvoiceRun, executeInvoiceRun } from "@/lib/billing/invoice-runs";
+import { periodContaining, previousPeriod } from "@/lib/billing/periods";
+import { createPlan } from "@/lib/billing/plans";
+import { pricingSchema } from "@/lib/billing/pricing-schema";
+import { rate } from "@/lib/billing/rate";
+import { closeDb } from "@/lib/db/client";
+import { readCounters } from "@/lib/metering/counters";
+import { ingestEvents } from "@/lib/metering/ingest";
+import { defineMetric } from "@/lib/metering/metrics";
+import { closeRedis } from "@/lib/redis/client";
+import { resetState, testSql } from "./helpers/fixtures";
+import { loadMetrics } from "./helpers/counters";
+
+const CUSTOMERS = 55;
+const PRICING = {
+  currency: "USD", interval: "month", baseFee: "5", minimumCommitment: "0", taxRate: "0.10",
+  charges: [{ metric: "api_calls", model: "graduated", included: "100", tiers: [{ upTo: "1000", unitPrice: "0.01" }, { upTo: null, unitPrice: "0.005" }] }],
+};
+const rule = { interval: "month" as const, anchor: null };
+const previous = previousPeriod(periodContaining(new Date(), rule), rule);
+const at = (offsetMs: number) => new Date(previous.start.getTime() + offsetMs).toISOString();
+
+describe("invoices", () => {
+  const sql = testSql();
+
+  beforeAll(async () => {
+    await resetState();
+    await defineMetric({ code: "api_calls", name: "API calls", unit: "call", aggregation: "sum", property: null, decimals: 0 });
+    await createPlan({ code: "startup", name: "Startup", pricing: pricingSchema.parse(PRICING) });
+    for (let c = 0; c < CUSTOMERS; c++) {
+      await createCustomer({ externalId: `cus_inv_${c}`, name: `C${c}`, email: `c${c}@example.test`, planCode: "startup" });
+    }
+    const events = Array.from({ length: CUSTOMERS * 20 }, (_, i) => ({
+      id: `prev-${i}`, customer: `cus_inv_${i % CUSTOMERS}`, metric: "api_calls", quantity: 37 + (i % 50), timestamp: at(3_600_000 + i * 1000),
+    }));
+    for (let i = 0; i < events.length; i += 500) {
+      const receipts = await ingestEvents(events.slice(i, i + 500));
+      expect(receipts.every((r) => r.status === "accepted")).toBe(true);
+    }
+  });
+
+  afterAll(async () => {
+    await sql.end();
+    await closeDb();
+    await closeRedis();
+  });
+
+  it("10 concurrent invoice runs for the same period create exactly one invoice per customer", async () => {
+    const runs = await Promise.all(Array.from({ length: 10 }, () => createInvoiceRun({ periodEnd: previous.end.toISOString() })));
+    await Promise.all(runs.map((run) => executeInvoiceRun(run.id)));
+    const [{ n, distinct }] = await sql<{ n: number; distinct: number }[]>`
+      select count(*)::int as n, count(distinct customer_id)::int as distinct from invoices where period_start = ${previous.start}`;
+    expect([n, distinct]).toEqual([CUSTOMERS, CUSTOMERS]);
+    const progress = await sql<{ status: string; total: number; done: number; failed: number }[]>`select status, total, done, failed from invoice_runs`;
+    expect(progress).toHaveLength(10);
+    for (const run of progress) expect(run).toEqual({ status: "completed", total: CUSTOMERS, done: CUSTOMERS, failed: 0 });
+  });
+
+  it("prices each invoice from Postgres exactly as rate() and the live counters would", async () => {
+    const [invoice] = await sql<{ customer_id: string; total: string; usage: Record<string, string> }[]>`
+      select customer_id, total::text, usage from invoices order by id limit 1`;
+    const metrics = await loadMetrics(sql);
+    const live = await readCounters(Number(invoice.customer_id), metrics, previous);
+    const used = new Map(metrics.map((m) => [m.code, live.get(m.id) ?? "0"]));
+    expect(Object.fromEntries(used)).toEqual(invoice.usage);
+    expect(String(rate(pricingSchema.parse(PRICING), used).total)).toBe(invoice.total);
+  });
+
+  it("50 concurrent finalizations, one failing and one of a deleted draft, number without gap or repeat", async () => {
+    const drafts = await sql<{ id: string }[]>`select id from invoices where status = 'draft' order by id limit 52`;
+    const [deleted, failing, ...rest] = drafts.map((d) => Number(d.id));
+    await sql`delete from invoices where id = ${deleted}`;
+    const outcomes = await Promise.allSettled([
+      finalizeInvoice(deleted),
+      finalizeInvoice(failing, { beforeCommit: () => { throw new Error("simulated crash before commit"); } }),
+      ...rest.slice(0, 48).map((id) => finalizeInvoice(id)),
+    ]);
+    expect(outcomes.filter((o) => o.status === "rejected")).toHaveLength(2);
+    const numbers = (await sql<{ number: string }[]>`select number from invoices where number is not null order by number`).map((r) => r.number);
+    expect(numbers).toEqual(Array.from({ length: 48 }, (_, i) => `INV-${new Date().getUTCFullYear()}-${String(i + 1).padStart(6, "0")}`));
+    const [{ status }] = await sql<{ status: string }[]>`select status from invoices where id = ${failing}`;
+    expect(status).toBe("draft");
+  });
+
+  it("a late event re-rates the draft; after finalization it is refused and the invoice stays as it was", async () => {
+    const [draft] = await sql<{ id: string; customer: string; total: string }[]>`
+      select i.id, c.external_id as customer, i.total::text from invoices i join customers c on c.id = i.customer_id
+      where i.status = 'draft' order by i.id limit 1`;
+    const late = { id: "late-1", customer: draft.customer, metric: "api_calls", quantity: 5000, timestamp: at(7_200_000) };
+    expect(await ingestEvents([late])).toEqual([{ id: "late-1", status: "accepted" }]);
+    const run = await createInvoiceRun({ periodEnd: previous.end.toISOString(), customer: draft.customer });
+    await executeInvoiceRun(run.id);
+    const [redrafted] = await sql<{ total: string }[]>`select total::text from invoices where id = ${draft.id}`;
+    expect(Number(redrafted.total)).toBeGreaterThan(Number(draft.total));
+
+    await finalizeInvoice(Number(draft.id));
+    const [final] = await sql<{ total: string; lines: unknown }[]>`select total::text, lines from invoices where id = ${draft.id}`;
+    expect(final.total).toBe(redrafted.total);
+    const refused = await ingestEvents([{ ...late, id: "late-2" }]);
+    expect(refused[0]).toMatchObject({ status: "rejected", error: { code: "period_closed" } });
+    const [after] = await sql<{ total: string; lines: unknown }[]>`select total::text, lines from invoices where id = ${draft.id}`;
+    expect(after).toEqual(final);
+    const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from usage_events where event_id = 'late-2'`;
+    expect(n).toBe(0);
+  });
+
+  it("the database refuses to change a finalized invoice's money", async () => {
+    const [finalized] = await sql<{ id: string }[]>`select id from invoices where status = 'finalized' limit 1`;
+    await expect(sql`update invoices set total = 0 where id = ${finalized.id}`).rejects.toThrow(/frozen/);
+    await expect(sql`delete from invoices where id = ${finalized.id}`).rejects.toThrow(/cannot be deleted/);
+    await expect(sql`update invoices set status = 'draft' where id = ${finalized.id}`).rejects.toThrow(/cannot go from finalized to draft/);
+  });
+});
