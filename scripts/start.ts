@@ -15,8 +15,10 @@ const host = process.env.HOST ?? "127.0.0.1";
 
 const services = await ensureServices();
 let child: ReturnType<typeof spawn> | undefined;
+let worker: ReturnType<typeof spawn> | undefined;
 const shutdown = (code: number) => {
   child?.kill("SIGTERM");
+  worker?.kill("SIGTERM");
   services.stop();
   process.exit(code);
 };
@@ -42,6 +44,9 @@ try {
   const env = { ...process.env, DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl, BOOTSTRAP_API_KEY: apiKey, NEXT_TELEMETRY_DISABLED: "1" };
   child = spawn(process.execPath, [NEXT_BIN, dev ? "dev" : "start", "-p", String(port), "-H", host], { cwd: ROOT, env, stdio: "inherit" });
   child.on("exit", (code) => shutdown(code ?? 1));
+  // The billing worker: invoice runs and the hourly period close.
+  worker = spawn(process.execPath, [path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), path.join(ROOT, "scripts", "worker.ts")], { cwd: ROOT, env, stdio: "inherit" });
+  worker.on("exit", (code) => shutdown(code ?? 1));
 
   const url = `http://localhost:${port}`;
   for (let i = 0; i < 120; i++) {

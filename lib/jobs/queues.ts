@@ -40,7 +40,15 @@ async function handle(job: Job<BillingJob>) {
 
 /** The worker process (scripts/worker.ts): invoice runs, and an hourly pass that closes periods. */
 export async function startBillingWorker() {
-  const worker = new Worker<BillingJob>(BILLING_QUEUE, handle, { connection: connection(), concurrency: 1 });
+  // A killed worker's job is taken up again once its lock lapses (lockDuration) and the next
+  // stalled-job check runs; reruns are safe because runs are idempotent.
+  const worker = new Worker<BillingJob>(BILLING_QUEUE, handle, {
+    connection: connection(),
+    concurrency: 1,
+    lockDuration: 15_000,
+    stalledInterval: 5_000,
+    maxStalledCount: 5,
+  });
   worker.on("failed", (job, error) => logger.error({ err: error, job: job?.id }, "billing job failed"));
   await billingQueue().upsertJobScheduler("close-periods", { pattern: "5 * * * *", tz: "UTC" }, { name: "close-periods", data: { kind: "close-periods" } });
   return worker;

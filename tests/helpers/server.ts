@@ -61,3 +61,29 @@ export async function startServer(options: { port?: number; env?: Record<string,
     },
   };
 }
+
+const TSX = path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
+
+/** Starts the billing worker process (scripts/worker.ts) against the test database and Redis. */
+export function startWorker(env: Record<string, string> = {}) {
+  let output = "";
+  const child = spawn(process.execPath, [TSX, path.join(ROOT, "scripts", "worker.ts")], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: TEST_DATABASE_URL, REDIS_URL: TEST_REDIS_URL, LOG_LEVEL: process.env.LOG_LEVEL ?? "warn", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (chunk) => (output = (output + chunk).slice(-20_000)));
+  child.stderr?.on("data", (chunk) => (output = (output + chunk).slice(-20_000)));
+  const exited = () => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once("exit", () => resolve())));
+  return {
+    output: () => output,
+    stop: async () => {
+      child.kill("SIGTERM");
+      await exited();
+    },
+    kill: async () => {
+      child.kill("SIGKILL");
+      await exited();
+    },
+  };
+}

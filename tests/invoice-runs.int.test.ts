@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import "./helpers/env";
+import { periodContaining, previousPeriod } from "@/lib/billing/periods";
+import { apiClient, type ApiClient } from "./helpers/api";
+import { eventually, resetState, testSql } from "./helpers/fixtures";
+import { startServer, startWorker, type TestServer } from "./helpers/server";
+
+const CUSTOMERS = 1500;
+const rule = { interval: "month" as const, anchor: null };
+const previous = previousPeriod(periodContaining(new Date(), rule), rule);
+const PRICING = {
+  currency: "USD", interval: "month", baseFee: "1", taxRate: "0.20",
+  charges: [{ metric: "api_calls", model: "volume", tiers: [{ upTo: "100", unitPrice: "0.10" }, { upTo: null, unitPrice: "0.05" }] }],
+};
+
+describe("invoice runs as jobs, and the invoice API", () => {
+  let server: TestServer;
+  let api: ApiClient;
+  let worker: ReturnType<typeof startWorker>;
+  const sql = testSql();
+
+  beforeAll(async () => {
+    await resetState();
+    server = await startServer();
+    api = apiClient(server.url);
+    expect((await api.post("/metrics", { code: "api_calls", name: "API calls", unit: "call", aggregation: "sum", decimals: 0 })).status).toBe(201);
+    expect((await api.post("/plans", { code: "basic", name: "Basic", pricing: PRICING })).status).toBe(201);
+    await sql`insert into customers (external_id, name, email, plan_id)
+              select 'cus_run_' || g, 'Customer ' || g, 'c' || g || '@example.test', (select id from plans where code = 'basic')
+              from generate_series(1, ${CUSTOMERS}) g`;
+    const events = Array.from({ length: 600 }, (_, i) => ({
+      id: `run-${i}`, customer: `cus_run_${1 + (i % 30)}`, metric: "api_calls", quantity: 7, timestamp: new Date(previous.start.getTime() + 60_000 * (i + 1)).toISOString(),
+    }));
+    expect((await api.post("/events", { events })).status).toBe(200);
+    worker = startWorker();
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+    await server?.stop();
+    await sql.end();
+  });
+
+  it("a run killed half-way and started again ends with exactly one invoice per customer", async () => {
+    const started = await api.post("/invoice-runs", { periodEnd: previous.end.toISOString() });
+    expect(started.status).toBe(202);
+    const id = started.json.id;
+    await eventually(async () => (await api.get(`/invoice-runs/${id}`)).json.progress.done > 0, 60_000, "the run never started");
+    await worker.kill();
+    const halfway = (await api.get(`/invoice-runs/${id}`)).json;
+    expect(halfway.status).toBe("running");
+    expect(halfway.progress.done).toBeLessThan(CUSTOMERS);
+
+    worker = startWorker();
+    await eventually(async () => (await api.get(`/invoice-runs/${id}`)).json.status === "completed", 90_000, "the run did not complete after the restart");
+    const done = (await api.get(`/invoice-runs/${id}`)).json;
+    expect(done.progress).toEqual({ total: CUSTOMERS, done: CUSTOMERS, failed: 0 });
+    const [{ n, distinct }] = await sql<{ n: number; distinct: number }[]>`
+      select count(*)::int as n, count(distinct customer_id)::int as distinct from invoices`;
+    expect([n, distinct]).toEqual([CUSTOMERS, CUSTOMERS]);
+  });
+
+  it("lists, reads, finalizes, pays and voids invoices over the API", async () => {
+    const list = await api.get("/invoices?customer=cus_run_1");
+    expect(list.status).toBe(200);
+    expect(list.json.invoices).toHaveLength(1);
+    const invoice = list.json.invoices[0];
+    // 20 events x 7 calls = 140 calls -> volume tier 2 at $0.05 = $7.00, + $1 base, + 20 % tax
+    expect(invoice).toMatchObject({ customer: "cus_run_1", status: "draft", number: null, subtotal: 800, tax: 160, total: 960 });
+
+    const finalized = await api.post(`/invoices/${invoice.id}/finalize`);
+    expect(finalized.status).toBe(200);
+    expect(finalized.json).toMatchObject({ status: "finalized", total: 960, number: expect.stringMatching(/^INV-\d{4}-000001$/) });
+    expect((await api.post(`/invoices/${invoice.id}/finalize`)).status).toBe(409);
+    expect((await api.get(`/invoices/${invoice.id}`)).json).toEqual(finalized.json);
+
+    expect((await api.post(`/invoices/${invoice.id}/pay`)).json.status).toBe("paid");
+    expect((await api.post(`/invoices/${invoice.id}/void`, { reason: "duplicate" })).status).toBe(409);
+
+    const other = (await api.get("/invoices?customer=cus_run_2")).json.invoices[0];
+    await api.post(`/invoices/${other.id}/finalize`);
+    expect((await api.post(`/invoices/${other.id}/void`, {})).status).toBe(422);
+    const voided = await api.post(`/invoices/${other.id}/void`, { reason: "billed in error" });
+    expect(voided.json).toMatchObject({ status: "void", voidReason: "billed in error", number: expect.stringMatching(/000002$/) });
+
+    expect((await api.get("/invoices/999999")).status).toBe(404);
+    expect((await api.get("/invoices/not-a-number")).status).toBe(404);
+    expect((await api.post("/invoice-runs", { periodEnd: "2999-01-01" })).status).toBe(422);
+  });
+});
