@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import "./helpers/env";
+import { TEST_API_KEY } from "./helpers/env";
 import { periodContaining, previousPeriod } from "@/lib/billing/periods";
 import { apiClient, type ApiClient } from "./helpers/api";
 import { eventually, resetState, testSql } from "./helpers/fixtures";
@@ -82,6 +82,22 @@ describe("invoice runs as jobs, and the invoice API", () => {
     expect((await api.post(`/invoices/${other.id}/void`, {})).status).toBe(422);
     const voided = await api.post(`/invoices/${other.id}/void`, { reason: "billed in error" });
     expect(voided.json).toMatchObject({ status: "void", voidReason: "billed in error", number: expect.stringMatching(/000002$/) });
+
+    const pdf = await fetch(`${server.url}/api/v1/invoices/${invoice.id}/pdf`, { headers: { authorization: `Bearer ${TEST_API_KEY}` } });
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get("content-type")).toBe("application/pdf");
+    const bytes = Buffer.from(await pdf.arrayBuffer());
+    expect(bytes.subarray(0, 5).toString()).toBe("%PDF-");
+    expect(bytes.length).toBeGreaterThan(1000);
+
+    await sql`update customers set name = '=cmd|calc' where external_id = 'cus_run_2'`;
+    const csv = await api.get("/invoices/export");
+    expect(csv.status).toBe(200);
+    const rows = csv.text.trim().split("\r\n");
+    expect(rows[0]).toBe("number,customer,customer_name,period_start,period_end,status,currency,subtotal_minor,tax_minor,total_minor,total,due_at");
+    expect(rows).toHaveLength(CUSTOMERS + 1);
+    expect(csv.text).toContain(",'=cmd|calc,");
+    expect(csv.text).not.toContain(",=cmd|calc,");
 
     expect((await api.get("/invoices/999999")).status).toBe(404);
     expect((await api.get("/invoices/not-a-number")).status).toBe(404);
