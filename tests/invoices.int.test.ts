@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import "./helpers/env";
 import { createCustomer } from "@/lib/billing/customers";
 import { finalizeInvoice } from "@/lib/billing/invoices";
+import { closeDuePeriods, GRACE_PERIOD_MS } from "@/lib/billing/period-close";
 import { createInvoiceRun, executeInvoiceRun } from "@/lib/billing/invoice-runs";
 import { periodContaining, previousPeriod } from "@/lib/billing/periods";
 import { createPlan } from "@/lib/billing/plans";
@@ -106,6 +107,22 @@ describe("invoices", () => {
     expect(after).toEqual(final);
     const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from usage_events where event_id = 'late-2'`;
     expect(n).toBe(0);
+  });
+
+  it("the scheduled close re-rates drafts during the grace period and finalizes them after it", async () => {
+    const [before] = await sql<{ drafts: number }[]>`select count(*)::int as drafts from invoices where status = 'draft'`;
+    expect(before.drafts).toBeGreaterThan(0);
+    const inGrace = await closeDuePeriods(new Date(previous.end.getTime() + GRACE_PERIOD_MS / 2));
+    expect(inGrace).toEqual({ drafted: CUSTOMERS, finalized: 0 });
+    // The draft deleted earlier is back: the pass drafts every customer's ended period.
+    const [{ drafts }] = await sql<{ drafts: number }[]>`select count(*)::int as drafts from invoices where status = 'draft'`;
+    expect(drafts).toBe(before.drafts + 1);
+    const afterGrace = await closeDuePeriods(new Date(previous.end.getTime() + GRACE_PERIOD_MS + 3_600_000));
+    expect(afterGrace).toEqual({ drafted: 0, finalized: drafts });
+    const [after] = await sql<{ drafts: number; gaps: number }[]>`
+      select count(*) filter (where status = 'draft')::int as drafts,
+             (max(substring(number from 10)::int) - count(number))::int as gaps from invoices`;
+    expect(after).toEqual({ drafts: 0, gaps: 0 });
   });
 
   it("the database refuses to change a finalized invoice's money", async () => {
