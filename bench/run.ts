@@ -9,6 +9,7 @@ import path from "node:path";
 import postgres from "postgres";
 import Redis from "ioredis";
 import { buildIfStale, NEXT_BIN } from "../scripts/lib/build";
+import { rebuildCalendarMonthTotals } from "../scripts/lib/period-totals";
 import { ensureDatabase, runMigrations } from "../scripts/lib/migrate";
 import { DATA_DIR, ensurePostgres, log, ROOT, startRedis } from "../scripts/lib/services";
 import { httpClient, percentile, runFor } from "./lib/http";
@@ -32,11 +33,12 @@ process.on("SIGINT", () => void cleanup().then(() => process.exit(130)));
 async function prepareDatabase(sql: postgres.Sql) {
   const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from customers`;
   const [{ existing }] = await sql<{ existing: number }[]>`select count(*)::int as existing from usage_events`;
+  const [{ totals }] = await sql<{ totals: number }[]>`select count(*)::int as totals from usage_period_totals`;
   // Each run adds events; start again from the preload once the table has grown well past it,
   // so that runs stay comparable.
-  if (n !== CUSTOMERS || existing > PRELOADED_EVENTS * 1.5) {
+  if (n !== CUSTOMERS || existing > PRELOADED_EVENTS * 1.5 || (existing > 0 && totals === 0)) {
     log(`creating ${CUSTOMERS} customers and 3 metrics`);
-    await sql`truncate usage_events, counter_outbox, invoices, invoice_runs, invoice_sequences, customers, plan_versions, plans, billable_metrics restart identity cascade`;
+    await sql`truncate usage_events, usage_period_totals, counter_outbox, invoices, invoice_runs, invoice_sequences, customers, plan_versions, plans, billable_metrics restart identity cascade`;
     await sql`insert into billable_metrics (code, name, unit, aggregation, property, decimals) values
       ('api_calls', 'API calls', 'call', 'sum', null, 0),
       ('bandwidth_gb', 'Bandwidth', 'GB', 'sum', null, 6),
@@ -59,6 +61,7 @@ async function prepareDatabase(sql: postgres.Sql) {
         on conflict do nothing`;
       log(`  ${done + chunk}/${missing}`);
     }
+    await rebuildCalendarMonthTotals(sql);
     await sql`vacuum analyze usage_events`;
     log(`preloaded in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   }

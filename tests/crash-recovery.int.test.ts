@@ -57,6 +57,11 @@ describe("the app process dies", () => {
       await tx`insert into usage_events (customer_id, event_id, metric_id, "timestamp", quantity)
                select ${customer}, 'orphan-' || g, ${apiCalls.id}, now() - interval '1 minute', 2.5 from generate_series(1, 40) g`;
       await tx`insert into counter_outbox (customer_ids) values (${sql.array([customer])}::int8[])`;
+      // The running totals are written in the same statement as events, so they are in step too.
+      await tx`insert into usage_period_totals (customer_id, metric_id, period_start, event_count, quantity_sum, quantity_max, latest_key, latest_quantity)
+               values (${customer}, ${apiCalls.id}, ${period().start.toISOString()}, 40, 100, 2.5, '0', 2.5)
+               on conflict (customer_id, metric_id, period_start) do update set
+                 event_count = usage_period_totals.event_count + 40, quantity_sum = usage_period_totals.quantity_sum + 100`;
     });
     const orphaned = Date.now();
     expect((await counterMismatches(sql, [customer], metrics, period())).length).toBeGreaterThan(0);

@@ -147,8 +147,9 @@ class GroupCommitter {
             select * from unnest(
               ${connection.array(column((e) => e.customerId))}::int8[], ${connection.array(column((e) => e.eventId))}::text[],
               ${connection.array(column((e) => e.metric.id))}::int4[], ${connection.array(column((e) => e.timestampMs))}::int8[],
-              ${connection.array(column((e) => e.quantity))}::numeric[], ${connection.array(column((e) => e.properties))}::text[]
-            ) as t(customer_id, event_id, metric_id, ts_ms, quantity, properties)
+              ${connection.array(column((e) => e.quantity))}::numeric[], ${connection.array(column((e) => e.properties))}::text[],
+              ${connection.array(column((e) => e.period.start.getTime()))}::int8[]
+            ) as t(customer_id, event_id, metric_id, ts_ms, quantity, properties, period_ms)
           ), ins as (
             insert into usage_events (customer_id, event_id, metric_id, "timestamp", quantity, properties)
             select customer_id, event_id, metric_id, ts, quantity, properties::jsonb
@@ -161,6 +162,23 @@ class GroupCommitter {
                               where last_invoice.status <> 'draft' and last_invoice.period_end > t.ts)
             on conflict do nothing
             returning customer_id, event_id
+          ), totals as (
+            -- Rows in key order, so concurrent flushes lock the same totals in the same order.
+            insert into usage_period_totals as t
+              (customer_id, metric_id, period_start, event_count, quantity_sum, quantity_max, latest_key, latest_quantity)
+            select i.customer_id, i.metric_id, timestamptz 'epoch' + i.period_ms * interval '1 millisecond',
+              count(*), sum(i.quantity), max(i.quantity),
+              max((lpad(i.ts_ms::text, 20, '0') || '|' || i.event_id) collate "C"),
+              (array_agg(i.quantity order by (lpad(i.ts_ms::text, 20, '0') || '|' || i.event_id) collate "C" desc))[1]
+            from input i join ins using (customer_id, event_id)
+            group by i.customer_id, i.metric_id, i.period_ms
+            order by i.customer_id, i.metric_id, i.period_ms
+            on conflict (customer_id, metric_id, period_start) do update set
+              event_count = t.event_count + excluded.event_count,
+              quantity_sum = t.quantity_sum + excluded.quantity_sum,
+              quantity_max = greatest(t.quantity_max, excluded.quantity_max),
+              latest_key = greatest(t.latest_key, excluded.latest_key),
+              latest_quantity = case when excluded.latest_key > t.latest_key then excluded.latest_quantity else t.latest_quantity end
           ), outbox as (
             insert into counter_outbox (customer_ids)
             select array_agg(distinct customer_id order by customer_id) from ins having count(*) > 0

@@ -34,30 +34,37 @@ type AggregateRow = {
 };
 
 /**
- * The SQL aggregate of usage per customer, metric and period, computed from the event log:
- * the definition every counter must equal.
+ * Usage per customer, metric and period from Postgres: the running totals written with the
+ * events (sum, count, max, latest), plus the distinct values of unique_count metrics from the
+ * raw events. This is the definition every live counter must equal.
  */
 export async function aggregateUsage(
   connection: ReturnType<typeof sqlClient>,
   windows: { customerId: number; period: Period }[],
 ): Promise<AggregateRow[]> {
   if (windows.length === 0) return [];
-  return connection<AggregateRow[]>`
-    select p.customer_id, (extract(epoch from p.period_start) * 1000)::int8::text as period_start_ms, e.metric_id,
-      count(*)::text as n,
-      sum(e.quantity)::text as total,
-      max(e.quantity)::text as peak,
-      (array_agg(lpad((extract(epoch from e."timestamp") * 1000)::bigint::text, 20, '0') || '|' || e.event_id
-         order by e."timestamp" desc, e.event_id collate "C" desc) filter (where m.aggregation = 'latest'))[1] as latest_key,
-      (array_agg(e.quantity::text order by e."timestamp" desc, e.event_id collate "C" desc)
-         filter (where m.aggregation = 'latest'))[1] as latest_value,
-      array_agg(distinct e.properties ->> m.property) filter (where m.aggregation = 'unique_count') as distinct_values
-    from unnest(${connection.array(windows.map((w) => w.customerId))}::int8[],
-                ${connection.array(windows.map((w) => w.period.start.toISOString()))}::timestamptz[],
-                ${connection.array(windows.map((w) => w.period.end.toISOString()))}::timestamptz[]) as p(customer_id, period_start, period_end)
-    join usage_events e on e.customer_id = p.customer_id and e."timestamp" >= p.period_start and e."timestamp" < p.period_end
+  const customerIds = connection.array(windows.map((w) => w.customerId));
+  const starts = connection.array(windows.map((w) => w.period.start.toISOString()));
+  const ends = connection.array(windows.map((w) => w.period.end.toISOString()));
+  const rows = await connection<AggregateRow[]>`
+    select w.customer_id, (extract(epoch from w.period_start) * 1000)::int8::text as period_start_ms, t.metric_id,
+      t.event_count::text as n, t.quantity_sum::text as total, t.quantity_max::text as peak,
+      t.latest_key, t.latest_quantity::text as latest_value, null::text[] as distinct_values
+    from unnest(${customerIds}::int8[], ${starts}::timestamptz[]) as w(customer_id, period_start)
+    join usage_period_totals t on t.customer_id = w.customer_id and t.period_start = w.period_start`;
+  const unique = [...(await metricsById()).values()].filter((m) => m.aggregation === "unique_count");
+  if (unique.length === 0 || rows.length === 0) return rows;
+  const distinct = await connection<{ customer_id: string; period_start_ms: string; metric_id: number; distinct_values: string[] }[]>`
+    select w.customer_id, (extract(epoch from w.period_start) * 1000)::int8::text as period_start_ms, e.metric_id,
+      array_agg(distinct e.properties ->> m.property) as distinct_values
+    from unnest(${customerIds}::int8[], ${starts}::timestamptz[], ${ends}::timestamptz[]) as w(customer_id, period_start, period_end)
+    join usage_events e on e.customer_id = w.customer_id and e.metric_id = any(${connection.array(unique.map((m) => m.id))}::int4[])
+      and e."timestamp" >= w.period_start and e."timestamp" < w.period_end
     join billable_metrics m on m.id = e.metric_id
-    group by p.customer_id, p.period_start, e.metric_id`;
+    group by w.customer_id, w.period_start, e.metric_id`;
+  const byKey = new Map(distinct.map((d) => [`${d.customer_id}:${d.metric_id}:${d.period_start_ms}`, d.distinct_values]));
+  for (const row of rows) row.distinct_values = byKey.get(`${row.customer_id}:${row.metric_id}:${row.period_start_ms}`) ?? null;
+  return rows;
 }
 
 const stripZeros = (value: string) => (value.includes(".") ? value.replace(/\.?0+$/, "") : value);

@@ -3,6 +3,7 @@
  * straight into the event log (as ingestion would have) and then counted by a full rebuild.
  */
 import postgres from "postgres";
+import { rebuildCalendarMonthTotals } from "./period-totals";
 import { log } from "./services";
 
 const METRICS = [
@@ -71,6 +72,7 @@ export async function seedDemo(databaseUrl: string): Promise<boolean> {
           from generate_series(date_trunc('hour', now() - interval '35 days'), date_trunc('hour', now() - interval '1 hour'), interval '1 hour') h
           cross join billable_metrics m`;
       }
+      await rebuildCalendarMonthTotals(tx as unknown as postgres.Sql);
     });
     return true;
   } finally {

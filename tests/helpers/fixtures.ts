@@ -9,7 +9,7 @@ export const testSql = () => postgres(TEST_DATABASE_URL, { max: 4, onnotice: () 
 export async function resetState() {
   const sql = testSql();
   try {
-    await sql`truncate usage_events, counter_outbox, invoices, invoice_runs, invoice_sequences, customers, plan_versions, plans, billable_metrics restart identity cascade`;
+    await sql`truncate usage_events, usage_period_totals, counter_outbox, invoices, invoice_runs, invoice_sequences, customers, plan_versions, plans, billable_metrics restart identity cascade`;
   } finally {
     await sql.end();
   }

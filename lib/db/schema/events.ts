@@ -41,3 +41,27 @@ export const counterOutbox = pgTable("counter_outbox", {
 });
 
 export type UsageEvent = typeof usageEvents.$inferSelect;
+
+/**
+ * Running totals per customer, metric and billing period, written in the same statement as the
+ * events they count (so always in step with the log). Invoices and counter rebuilds read these
+ * instead of scanning raw events; unique_count is the exception and counts raw events.
+ */
+export const usagePeriodTotals = pgTable(
+  "usage_period_totals",
+  {
+    customerId: bigint("customer_id", { mode: "number" }).notNull(),
+    metricId: integer("metric_id").notNull(),
+    periodStart: timestamp("period_start", { withTimezone: true }).notNull(),
+    eventCount: bigint("event_count", { mode: "number" }).notNull(),
+    /** In the metric's unit. */
+    quantitySum: numeric("quantity_sum").notNull(),
+    /** In the metric's unit. */
+    quantityMax: numeric("quantity_max").notNull(),
+    /** Zero-padded epoch ms, "|", event id: the greatest wins (byte order). */
+    latestKey: text("latest_key").notNull(),
+    /** In the metric's unit. */
+    latestQuantity: numeric("latest_quantity").notNull(),
+  },
+  (t) => [primaryKey({ name: "usage_period_totals_pkey", columns: [t.customerId, t.metricId, t.periodStart] })],
+);
