@@ -5,7 +5,7 @@ import { apiClient, type ApiClient } from "./helpers/api";
 import { eventually, resetState, testSql } from "./helpers/fixtures";
 import { startServer, startWorker, type TestServer } from "./helpers/server";
 
-const CUSTOMERS = 1500;
+const CUSTOMERS = 6000;
 const rule = { interval: "month" as const, anchor: null };
 const previous = previousPeriod(periodContaining(new Date(), rule), rule);
 const PRICING = {

@@ -113,8 +113,8 @@ describe("invoices", () => {
     const [before] = await sql<{ drafts: number }[]>`select count(*)::int as drafts from invoices where status = 'draft'`;
     expect(before.drafts).toBeGreaterThan(0);
     const inGrace = await closeDuePeriods(new Date(previous.end.getTime() + GRACE_PERIOD_MS / 2));
-    expect(inGrace).toEqual({ drafted: CUSTOMERS, finalized: 0 });
-    // The draft deleted earlier is back: the pass drafts every customer's ended period.
+    // Every draft is re-rated, and the draft deleted earlier is back; finalized ones are untouched.
+    expect(inGrace).toEqual({ drafted: before.drafts + 1, finalized: 0 });
     const [{ drafts }] = await sql<{ drafts: number }[]>`select count(*)::int as drafts from invoices where status = 'draft'`;
     expect(drafts).toBe(before.drafts + 1);
     const afterGrace = await closeDuePeriods(new Date(previous.end.getTime() + GRACE_PERIOD_MS + 3_600_000));

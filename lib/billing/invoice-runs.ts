@@ -6,7 +6,7 @@ import { ApiError } from "@/lib/http/api-error";
 import { logger } from "@/lib/logger";
 import { loadCustomersById } from "@/lib/metering/catalog";
 import { getCustomer } from "./customers";
-import { draftInvoice } from "./invoices";
+import { draftInvoices } from "./invoices";
 import { periodContaining } from "./periods";
 
 export const invoiceRunInputSchema = z
@@ -43,7 +43,7 @@ export const serializeInvoiceRun = (run: InvoiceRun) => ({
   finishedAt: run.finishedAt?.toISOString() ?? null,
 });
 
-const CHUNK = 100;
+const CHUNK = 250;
 
 /**
  * Drafts (or re-rates) the invoice of every billed customer's period that ends at or before the
@@ -57,20 +57,27 @@ export async function executeInvoiceRun(id: number, onProgress?: (done: number, 
   let done = 0;
   try {
     for (let i = 0; i < ids.length; i += CHUNK) {
-      const customers = await loadCustomersById(ids.slice(i, i + CHUNK));
+      const chunk = ids.slice(i, i + CHUNK);
+      const customers = await loadCustomersById(chunk);
       let ok = 0;
-      let failed = 0;
-      for (const customer of customers) {
-        const period = periodContaining(new Date(run.periodEnd.getTime() - 1), customer.rule);
-        try {
-          await draftInvoice(customer, period);
-          ok++;
-        } catch (error) {
-          failed++;
-          logger.error({ err: error, run: id, customer: customer.externalId }, "invoice draft failed");
+      let failed = chunk.length - customers.length;
+      const items = customers.map((customer) => ({ customer, period: periodContaining(new Date(run.periodEnd.getTime() - 1), customer.rule) }));
+      try {
+        await draftInvoices(items);
+        ok += items.length;
+      } catch (error) {
+        // One bad customer must not sink the chunk: retry it one by one to isolate the failure.
+        logger.warn({ err: error, run: id }, "chunk failed; drafting its customers one by one");
+        for (const item of items) {
+          try {
+            await draftInvoices([item]);
+            ok++;
+          } catch (single) {
+            failed++;
+            logger.error({ err: single, run: id, customer: item.customer.externalId }, "invoice draft failed");
+          }
         }
       }
-      failed += Math.min(CHUNK, ids.length - i) - customers.length;
       await addInvoiceRunProgress(db(), { id, done: ok, failed });
       done += ok + failed;
       await onProgress?.(done, ids.length);

@@ -4,18 +4,22 @@ import { emptyState, stateValue } from "@/lib/metering/counters";
 import { aggregateUsage, rowToState } from "@/lib/metering/reconcile";
 import type { Period } from "./periods";
 
-
 /**
- * A customer's usage of one period per metric code, from the durable event log in Postgres,
- * with the same definitions as the live counters (so invoices and counters agree).
+ * Usage per metric code for each (customer, period), from Postgres, with the same definitions
+ * as the live counters (so invoices and counters agree). Keyed "customerId:periodStartMs".
  */
-export async function usageFromEventLog(connection: Sql, customerId: number, period: Period, metrics: BillableMetric[]) {
-  const rows = await aggregateUsage(connection, [{ customerId, period }]);
-  const byMetric = new Map(rows.map((row) => [row.metric_id, row]));
+export async function usageFromEventLog(connection: Sql, windows: { customerId: number; period: Period }[], metrics: BillableMetric[]) {
+  const rows = await aggregateUsage(connection, windows);
+  const byKey = new Map(rows.map((row) => [`${row.customer_id}:${row.metric_id}:${row.period_start_ms}`, row]));
   return new Map(
-    metrics.map((metric) => {
-      const row = byMetric.get(metric.id);
-      return [metric.code, stateValue(row ? rowToState(row, metric, period) : emptyState(metric, period))];
-    }),
+    windows.map(({ customerId, period }) => [
+      `${customerId}:${period.start.getTime()}`,
+      new Map(
+        metrics.map((metric) => {
+          const row = byKey.get(`${customerId}:${metric.id}:${period.start.getTime()}`);
+          return [metric.code, stateValue(row ? rowToState(row, metric, period) : emptyState(metric, period))] as const;
+        }),
+      ),
+    ]),
   );
 }

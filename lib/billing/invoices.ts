@@ -1,9 +1,9 @@
 import { sqlClient } from "@/lib/db/client";
-import { upsertDraftInvoice } from "@/lib/db/queries/invoices";
+import { upsertDraftInvoices } from "@/lib/db/queries/invoices";
 import { db } from "@/lib/db/client";
 import type { BillableMetric, Invoice } from "@/lib/db/schema";
 import { ApiError } from "@/lib/http/api-error";
-import { metricsById } from "@/lib/metering/catalog";
+import { metricsById, versionForPeriod } from "@/lib/metering/catalog";
 import { COUNTER_LOCK_NAMESPACE } from "@/lib/metering/group-commit";
 import type { Sql } from "postgres";
 import type { Period } from "./periods";
@@ -15,40 +15,59 @@ import { usageFromEventLog } from "./invoice-usage";
 export const PAYMENT_TERMS_DAYS = 30;
 
 type CustomerForBilling = { id: number; planId: number | null };
+type VersionRow = { id: string; plan_id: string; effective: "now" | "next_period"; effective_from: string; pricing: unknown };
 
-/** Everything on `connection` (inside a transaction it must not wait for a second connection). */
-async function rateFromEventLog(connection: Sql, customer: CustomerForBilling, period: Period, metrics: BillableMetric[]) {
-  if (customer.planId === null) return null;
-  const [version] = await connection<{ id: string; pricing: unknown }[]>`
-    select id, pricing from plan_versions
-    where plan_id = ${customer.planId}
-      and ((effective = 'now' and effective_from < ${period.end.toISOString()}::timestamptz) or (effective = 'next_period' and effective_from <= ${period.start.toISOString()}::timestamptz))
-    order by version desc limit 1`;
-  if (!version) return null;
-  const usage = await usageFromEventLog(connection, customer.id, period, metrics);
-  const rating: Rating = rate(pricingSchema.parse(version.pricing), usage, period);
-  return { versionId: Number(version.id), usage: Object.fromEntries(usage), rating };
+/**
+ * Prices a batch of (customer, period) pairs from Postgres: one query for the plans' versions,
+ * one for the usage of every pair, then rate() per pair. Everything goes through `connection`,
+ * so inside a transaction nothing waits for a second pool connection.
+ */
+async function rateFromEventLog(connection: Sql, items: { customer: CustomerForBilling; period: Period }[], metrics: BillableMetric[]) {
+  const billed = items.filter((item) => item.customer.planId !== null);
+  if (billed.length === 0) return [];
+  const planIds = [...new Set(billed.map((item) => item.customer.planId!))];
+  const versions = await connection<VersionRow[]>`
+    select id, plan_id, effective, to_json(effective_from) #>> '{}' as effective_from, pricing from plan_versions
+    where plan_id = any(${connection.array(planIds)}::int8[]) order by version desc`;
+  const usage = await usageFromEventLog(connection, billed.map((item) => ({ customerId: item.customer.id, period: item.period })), metrics);
+  return billed.flatMap(({ customer, period }) => {
+    const candidates = versions
+      .filter((v) => Number(v.plan_id) === customer.planId)
+      .map((v) => ({ ...v, effectiveFrom: v.effective_from }));
+    const version = versionForPeriod(candidates, period);
+    if (!version) return [];
+    const used = usage.get(`${customer.id}:${period.start.getTime()}`)!;
+    const rating: Rating = rate(pricingSchema.parse(version.pricing), used, period);
+    return [{ customer, period, versionId: Number(version.id), usage: Object.fromEntries(used), rating }];
+  });
 }
 
 /**
- * Drafts (or re-rates) the invoice of a closed period from the event log. Idempotent: the
- * invoice is unique per (customer, period) and a finalized one is never touched.
+ * Drafts (or re-rates) the invoices of closed periods from Postgres, many per statement.
+ * Idempotent: an invoice is unique per (customer, period) and a finalized one is never touched.
  */
+export async function draftInvoices(items: { customer: CustomerForBilling; period: Period }[]): Promise<Invoice[]> {
+  const priced = await rateFromEventLog(sqlClient(), items, [...(await metricsById()).values()]);
+  return upsertDraftInvoices(
+    db(),
+    priced.map((p) => ({
+      customerId: p.customer.id,
+      periodStart: p.period.start,
+      periodEnd: p.period.end,
+      planVersionId: p.versionId,
+      currency: p.rating.currency,
+      lines: p.rating.lines,
+      usage: p.usage,
+      subtotal: p.rating.subtotal,
+      tax: p.rating.tax,
+      total: p.rating.total,
+    })),
+  );
+}
+
 export async function draftInvoice(customer: CustomerForBilling, period: Period): Promise<Invoice | undefined> {
-  const priced = await rateFromEventLog(sqlClient(), customer, period, [...(await metricsById()).values()]);
-  if (!priced) return undefined;
-  return upsertDraftInvoice(db(), {
-    customerId: customer.id,
-    periodStart: period.start,
-    periodEnd: period.end,
-    planVersionId: priced.versionId,
-    currency: priced.rating.currency,
-    lines: priced.rating.lines,
-    usage: priced.usage,
-    subtotal: priced.rating.subtotal,
-    tax: priced.rating.tax,
-    total: priced.rating.total,
-  });
+  const [invoice] = await draftInvoices([{ customer, period }]);
+  return invoice;
 }
 
 /** Raw rows: the shared client leaves timestamps as strings (drizzle's driver setting). */
@@ -73,7 +92,7 @@ export async function finalizeInvoice(id: number, options: { now?: Date; beforeC
     if (period.end.getTime() > now.getTime()) throw new ApiError("conflict", `The period of invoice ${id} has not ended yet.`);
     await tx`select pg_advisory_xact_lock(${COUNTER_LOCK_NAMESPACE}, ${Number(invoice.customer_id)}::int4)`;
     const customer = { id: Number(invoice.customer_id), planId: invoice.plan_id === null ? null : Number(invoice.plan_id) };
-    const priced = await rateFromEventLog(tx as unknown as Sql, customer, period, metrics);
+    const [priced] = await rateFromEventLog(tx as unknown as Sql, [{ customer, period }], metrics);
     if (!priced) throw new ApiError("conflict", `Invoice ${id} has no plan version to price it.`);
     const [{ last_number }] = await tx<{ last_number: number }[]>`
       insert into invoice_sequences (year, last_number) values (${now.getUTCFullYear()}, 1)

@@ -3,7 +3,7 @@ import { logger } from "@/lib/logger";
 import { db } from "@/lib/db/client";
 import { billedCustomerIds } from "@/lib/db/queries/invoice-runs";
 import { loadCustomersById } from "@/lib/metering/catalog";
-import { draftInvoice, finalizeInvoice } from "./invoices";
+import { draftInvoices, finalizeInvoice } from "./invoices";
 import { periodContaining, previousPeriod } from "./periods";
 
 /** Late events for a period still count during this grace period after its end. */
@@ -17,13 +17,10 @@ export async function closeDuePeriods(now = new Date()) {
   const ids = await billedCustomerIds(db());
   let drafted = 0;
   for (let i = 0; i < ids.length; i += 200) {
-    for (const customer of await loadCustomersById(ids.slice(i, i + 200), now)) {
-      const ended = previousPeriod(periodContaining(now, customer.rule), customer.rule);
-      if (now.getTime() - ended.end.getTime() <= GRACE_PERIOD_MS) {
-        await draftInvoice(customer, ended);
-        drafted++;
-      }
-    }
+    const items = (await loadCustomersById(ids.slice(i, i + 200), now))
+      .map((customer) => ({ customer, period: previousPeriod(periodContaining(now, customer.rule), customer.rule) }))
+      .filter(({ period }) => now.getTime() - period.end.getTime() <= GRACE_PERIOD_MS);
+    drafted += (await draftInvoices(items)).length;
   }
   const due = await sqlClient()<{ id: string }[]>`
     select id from invoices where status = 'draft' and period_end <= ${new Date(now.getTime() - GRACE_PERIOD_MS).toISOString()}::timestamptz order by id`;

@@ -7,27 +7,27 @@ export type DbOrTx = Db | Tx;
 
 export type InvoiceValues = Pick<Invoice, "customerId" | "periodStart" | "periodEnd" | "planVersionId" | "currency" | "lines" | "usage" | "subtotal" | "tax" | "total">;
 
-/** Inserts the draft, or re-rates it; a finalized invoice is left as it is (returns undefined). */
-export async function upsertDraftInvoice(db: DbOrTx, values: InvoiceValues) {
-  const [row] = await db
+/** Inserts drafts, or re-rates them; finalized invoices are left as they are (not returned). */
+export async function upsertDraftInvoices(db: DbOrTx, values: InvoiceValues[]) {
+  if (values.length === 0) return [];
+  return db
     .insert(invoices)
-    .values({ ...values, status: "draft" })
+    .values(values.map((v) => ({ ...v, status: "draft" as const })))
     .onConflictDoUpdate({
       target: [invoices.customerId, invoices.periodStart],
       set: {
-        planVersionId: values.planVersionId,
-        currency: values.currency,
-        lines: values.lines,
-        usage: values.usage,
-        subtotal: values.subtotal,
-        tax: values.tax,
-        total: values.total,
+        planVersionId: sql`excluded.plan_version_id`,
+        currency: sql`excluded.currency`,
+        lines: sql`excluded.lines`,
+        usage: sql`excluded.usage`,
+        subtotal: sql`excluded.subtotal`,
+        tax: sql`excluded.tax`,
+        total: sql`excluded.total`,
         updatedAt: sql`now()`,
       },
       setWhere: sql`${invoices.status} = 'draft'`,
     })
     .returning();
-  return row;
 }
 
 export async function findInvoice(db: DbOrTx, params: { id: number; customerId?: number }) {
