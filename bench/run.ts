@@ -13,6 +13,7 @@ import { rebuildCalendarMonthTotals } from "../scripts/lib/period-totals";
 import { ensureDatabase, runMigrations } from "../scripts/lib/migrate";
 import { DATA_DIR, ensurePostgres, log, ROOT, startRedis } from "../scripts/lib/services";
 import { httpClient, percentile, runFor } from "./lib/http";
+import { benchInvoiceRun } from "./invoice-run";
 
 const PORT = 39990;
 const REDIS_PORT = 56390;
@@ -25,6 +26,7 @@ const USAGE_LOAD_EVENTS_PER_SECOND = Number(process.env.BENCH_USAGE_LOAD ?? 10_0
 const singleBody = JSON.stringify({ id: "trivial", customer: "cus_1", metric: "api_calls", quantity: 1 });
 
 const stops: Array<() => void | Promise<void>> = [];
+let pgStop: (() => void) | undefined;
 async function cleanup() {
   for (const stop of stops.splice(0).reverse()) await stop();
 }
@@ -181,7 +183,8 @@ async function usageLatencyUnderLoad(base: string, eventsPerSecond: number) {
 
 try {
   const pg = await ensurePostgres();
-  stops.push(pg.stop);
+  const pgUrl = pg.url;
+  pgStop = pg.stop;
   const databaseUrl = await ensureDatabase(process.env.DATABASE_URL ?? pg.url, "meterline_bench");
   await runMigrations(databaseUrl);
   const redisStop = await startRedis(REDIS_PORT, path.join(DATA_DIR, "redis-bench"));
@@ -224,6 +227,8 @@ try {
   log(`usage endpoint latency under a steady ingest load of ${USAGE_LOAD_EVENTS_PER_SECOND} events/s`);
   const usage = await usageLatencyUnderLoad(base, USAGE_LOAD_EVENTS_PER_SECOND);
   const after = (await sql<{ n: number }[]>`select count(*)::int as n from usage_events`)[0].n;
+  await cleanup(); // the ingest server and its services are done; the invoice run needs the machine
+  const invoiceRun = await benchInvoiceRun(process.env.DATABASE_URL ?? pgUrl, redisUrl);
 
   const sentOk = batched.reduce((sum, b) => sum + b.events - b.failures * b.batch, 0) + single.requests - single.failures + usage.ingestEvents;
   const results = {
@@ -239,6 +244,7 @@ try {
     singleToTrivialRatio: Number((single.perSecond / trivial.perSecond).toFixed(3)),
     singleToTrivialPostRatio: Number((single.perSecond / trivialPost.perSecond).toFixed(3)),
     usageEndpointUnderLoad: { ...usage, p50: Number(usage.p50.toFixed(2)), p99: Number(usage.p99.toFixed(2)), max: Number(usage.max.toFixed(2)), ingestEventsPerSecond: Math.round(usage.ingestEventsPerSecond) },
+    invoiceRun: { ...invoiceRun, runSeconds: Number(invoiceRun.runSeconds.toFixed(2)), naiveSeconds: Number(invoiceRun.naiveSeconds.toFixed(2)), speedup: Number(invoiceRun.speedup.toFixed(1)) },
     storedDuringMeasuredPhases: after - before,
     acknowledgedDuringMeasuredPhases: sentOk,
   };
@@ -253,6 +259,8 @@ try {
     ["trivial POST route (POST /api/health, reads the body)", `${Math.round(trivialPost.perSecond).toLocaleString("en-US")} req/s`],
     ["single-event / trivial GET, / trivial POST", `${results.singleToTrivialRatio.toFixed(2)}x, ${results.singleToTrivialPostRatio.toFixed(2)}x`],
     [`usage endpoint p50 / p99, ingest at ${USAGE_LOAD_EVENTS_PER_SECOND.toLocaleString("en-US")} events/s`, `${usage.p50.toFixed(2)} / ${usage.p99.toFixed(2)} ms (${usage.samples} samples, ${Math.round(usage.ingestEventsPerSecond).toLocaleString("en-US")} events/s alongside)`],
+    [`invoice run, ${invoiceRun.customers.toLocaleString("en-US")} customers / ${invoiceRun.events.toLocaleString("en-US")} events`, `${invoiceRun.runSeconds.toFixed(2)} s (${invoiceRun.invoices} invoices)`],
+    ["naive per-customer aggregates over raw events", `${invoiceRun.naiveSeconds.toFixed(2)} s (${invoiceRun.speedup.toFixed(1)}x slower)`],
     ["rows stored = events acknowledged (measured phases)", `${(after - before).toLocaleString("en-US")} = ${sentOk.toLocaleString("en-US")}`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
@@ -260,4 +268,5 @@ try {
   console.log(JSON.stringify(results));
 } finally {
   await cleanup();
+  pgStop?.();
 }

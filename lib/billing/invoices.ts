@@ -7,7 +7,7 @@ import { metricsById, versionForPeriod } from "@/lib/metering/catalog";
 import { COUNTER_LOCK_NAMESPACE } from "@/lib/metering/group-commit";
 import type { Sql } from "postgres";
 import type { Period } from "./periods";
-import { pricingSchema } from "./pricing-schema";
+import { versionPricing } from "./pricing-schema";
 import { rate, type Rating } from "./rate";
 import { usageFromEventLog } from "./invoice-usage";
 
@@ -37,7 +37,7 @@ async function rateFromEventLog(connection: Sql, items: { customer: CustomerForB
     const version = versionForPeriod(candidates, period);
     if (!version) return [];
     const used = usage.get(`${customer.id}:${period.start.getTime()}`)!;
-    const rating: Rating = rate(pricingSchema.parse(version.pricing), used, period);
+    const rating: Rating = rate(versionPricing(Number(version.id), version.pricing), used, period);
     return [{ customer, period, versionId: Number(version.id), usage: Object.fromEntries(used), rating }];
   });
 }

@@ -79,3 +79,16 @@ export const pricingSchema = z
 
 export type Pricing = z.infer<typeof pricingSchema>;
 export type Charge = z.infer<typeof chargeSchema>;
+
+/** Plan versions never change, so a version's parsed pricing can be kept by its id. */
+const parsedVersions = new Map<number, Pricing>();
+
+export function versionPricing(versionId: number, raw: unknown): Pricing {
+  let pricing = parsedVersions.get(versionId);
+  if (!pricing) {
+    pricing = pricingSchema.parse(raw);
+    if (parsedVersions.size > 10_000) parsedVersions.clear();
+    parsedVersions.set(versionId, pricing);
+  }
+  return pricing;
+}

@@ -1,7 +1,7 @@
 import { db } from "@/lib/db/client";
 import { findCustomers, listMetrics, type PlanVersionSummary } from "@/lib/db/queries/catalog";
 import type { BillableMetric } from "@/lib/db/schema";
-import { pricingSchema, type Pricing } from "@/lib/billing/pricing-schema";
+import { versionPricing, type Pricing } from "@/lib/billing/pricing-schema";
 import { periodContaining, type Period, type PeriodRule } from "@/lib/billing/periods";
 
 export type CustomerInfo = {
@@ -55,10 +55,10 @@ export function versionForPeriod<V extends Pick<PlanVersionSummary, "effective" 
 
 function toCustomerInfo(row: Awaited<ReturnType<typeof findCustomers>>[number], now = Date.now()): CustomerInfo {
   const versions = row.versions ?? [];
-  const latest = versions[0] ? pricingSchema.parse(versions[0].pricing) : null;
+  const latest = versions[0] ? versionPricing(versions[0].id, versions[0].pricing) : null;
   const rule: PeriodRule = { interval: latest?.interval ?? "month", anchor: row.billingAnchor };
   const current = versionForPeriod(versions, periodContaining(new Date(now), rule));
-  const pricing = current ? pricingSchema.parse(current.pricing) : null;
+  const pricing = current ? versionPricing(current.id, current.pricing) : null;
   return {
     id: row.id,
     externalId: row.externalId,

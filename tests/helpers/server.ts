@@ -45,21 +45,17 @@ export async function startServer(options: { port?: number; env?: Record<string,
     if (res.status !== 401) break;
     await new Promise((r) => setTimeout(r, 100));
   }
+  return { url, port, process: child, output: () => output, ...stoppers(child) };
+}
+
+/** stop (SIGTERM) and kill (SIGKILL), each resolving once the process has exited. */
+function stoppers(child: ChildProcess) {
   const exited = () => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once("exit", () => resolve())));
-  return {
-    url,
-    port,
-    process: child,
-    output: () => output,
-    stop: async () => {
-      child.kill("SIGTERM");
-      await exited();
-    },
-    kill: async () => {
-      child.kill("SIGKILL");
-      await exited();
-    },
+  const signal = (name: NodeJS.Signals) => async () => {
+    child.kill(name);
+    await exited();
   };
+  return { stop: signal("SIGTERM"), kill: signal("SIGKILL") };
 }
 
 const TSX = path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
@@ -74,16 +70,5 @@ export function startWorker(env: Record<string, string> = {}) {
   });
   child.stdout?.on("data", (chunk) => (output = (output + chunk).slice(-20_000)));
   child.stderr?.on("data", (chunk) => (output = (output + chunk).slice(-20_000)));
-  const exited = () => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once("exit", () => resolve())));
-  return {
-    output: () => output,
-    stop: async () => {
-      child.kill("SIGTERM");
-      await exited();
-    },
-    kill: async () => {
-      child.kill("SIGKILL");
-      await exited();
-    },
-  };
+  return { output: () => output, ...stoppers(child) };
 }
