@@ -36,8 +36,8 @@ async function prepare(sql: postgres.Sql, period: { start: Date; end: Date }) {
     ('api_calls', 'API calls', 'call', 'sum', null, 0), ('storage_gb', 'Storage', 'GB', 'latest', null, 6), ('bandwidth_gb', 'Bandwidth', 'GB', 'sum', null, 6)`;
   const [plan] = await sql`insert into plans (code, name) values ('startup', 'Startup') returning id`;
   await sql`insert into plan_versions (plan_id, version, pricing) values (${plan.id}, 1, ${sql.json(PRICING)})`;
-  await sql`insert into customers (external_id, name, email, plan_id)
-    select 'cus_' || g, 'Customer ' || g, 'c' || g || '@bench.test', ${plan.id} from generate_series(1, ${CUSTOMERS}) g`;
+  await sql`insert into customers (external_id, name, email, plan_id, created_at)
+    select 'cus_' || g, 'Customer ' || g, 'c' || g || '@bench.test', ${plan.id}, now() - interval '1 year' from generate_series(1, ${CUSTOMERS}) g`;
   const span = period.end.getTime() - period.start.getTime();
   for (let done = 0; done < EVENTS; done += 1_000_000) {
     await sql`

@@ -72,6 +72,10 @@ const CASES: Case[] = [
   },
   { name: "timestamp before 2000", body: event("t-old", { timestamp: "1999-12-31T23:59:59Z" }), status: 422, code: "validation_failed", path: "timestamp", detailCode: "timestamp_out_of_range" },
   { name: "id of 129 characters", body: event("i".repeat(129)), status: 422, code: "validation_failed", path: "id", detailCode: "invalid_id" },
+  { name: "id with a NUL character", body: event("nul\u0000id"), status: 422, code: "validation_failed", path: "id", detailCode: "invalid_id" },
+  { name: "id with an unpaired surrogate", body: event("lone\ud800"), status: 422, code: "validation_failed", path: "id", detailCode: "invalid_id" },
+  { name: "property value with a NUL character", body: event("p-nul", { properties: { note: "a\u0000b" } }), status: 422, code: "validation_failed", path: /^properties/ },
+  { name: 'quantity with 16 whole digits "1000000000000000"', body: event("q-big", { quantity: "1000000000000000" }), status: 422, code: "validation_failed", path: "quantity", detailCode: "invalid_quantity" },
   {
     name: "33 properties",
     body: event("p-33", { properties: Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${i}`, i])) }),

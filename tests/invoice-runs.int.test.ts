@@ -25,8 +25,8 @@ describe("invoice runs as jobs, and the invoice API", () => {
     api = apiClient(server.url);
     expect((await api.post("/metrics", { code: "api_calls", name: "API calls", unit: "call", aggregation: "sum", decimals: 0 })).status).toBe(201);
     expect((await api.post("/plans", { code: "basic", name: "Basic", pricing: PRICING })).status).toBe(201);
-    await sql`insert into customers (external_id, name, email, plan_id)
-              select 'cus_run_' || g, 'Customer ' || g, 'c' || g || '@example.test', (select id from plans where code = 'basic')
+    await sql`insert into customers (external_id, name, email, plan_id, created_at)
+              select 'cus_run_' || g, 'Customer ' || g, 'c' || g || '@example.test', (select id from plans where code = 'basic'), now() - interval '120 days'
               from generate_series(1, ${CUSTOMERS}) g`;
     const events = Array.from({ length: 600 }, (_, i) => ({
       id: `run-${i}`, customer: `cus_run_${1 + (i % 30)}`, metric: "api_calls", quantity: 7, timestamp: new Date(previous.start.getTime() + 60_000 * (i + 1)).toISOString(),

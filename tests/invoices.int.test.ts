@@ -35,6 +35,8 @@ describe("invoices", () => {
     for (let c = 0; c < CUSTOMERS; c++) {
       await createCustomer({ externalId: `cus_inv_${c}`, name: `C${c}`, email: `c${c}@example.test`, planCode: "startup" });
     }
+    // They signed up long ago: periods that ended before a customer existed are not billed.
+    await sql`update customers set created_at = now() - interval '120 days'`;
     const events = Array.from({ length: CUSTOMERS * 20 }, (_, i) => ({
       id: `prev-${i}`, customer: `cus_inv_${i % CUSTOMERS}`, metric: "api_calls", quantity: 37 + (i % 50), timestamp: at(3_600_000 + i * 1000),
     }));
@@ -59,6 +61,17 @@ describe("invoices", () => {
     const progress = await sql<{ status: string; total: number; done: number; failed: number }[]>`select status, total, done, failed from invoice_runs`;
     expect(progress).toHaveLength(10);
     for (const run of progress) expect(run).toEqual({ status: "completed", total: CUSTOMERS, done: CUSTOMERS, failed: 0 });
+  });
+
+  it("does not invoice a customer for a period that ended before they signed up", async () => {
+    await createCustomer({ externalId: "cus_newcomer", name: "Newcomer", email: "new@example.test", planCode: "startup" });
+    const run = await createInvoiceRun({ periodEnd: previous.end.toISOString() });
+    await executeInvoiceRun(run.id);
+    const [{ n }] = await sql<{ n: number }[]>`
+      select count(*)::int as n from invoices i join customers c on c.id = i.customer_id where c.external_id = 'cus_newcomer'`;
+    expect(n).toBe(0);
+    const [progress] = await sql<{ total: number; done: number; failed: number }[]>`select total, done, failed from invoice_runs where id = ${run.id}`;
+    expect(progress).toEqual({ total: CUSTOMERS + 1, done: CUSTOMERS + 1, failed: 0 });
   });
 
   it("prices each invoice from Postgres exactly as rate() and the live counters would", async () => {

@@ -78,4 +78,11 @@ describe("plans over the API and priced live usage", () => {
     const used = new Map<string, string>(usage.json.metrics.map((m: { metric: string; used: string }) => [m.metric, m.used]));
     expect(rate(pricingSchema.parse(STARTUP), used).total).toBe(usage.json.estimatedTotal);
   });
+
+  it("refuses a version that would change the plan's billing interval", async () => {
+    const res = await api.post("/plans/startup/versions", { pricing: { ...STARTUP, interval: "year" } });
+    expect(res.status).toBe(422);
+    expect(res.json.error.details).toContainEqual(expect.objectContaining({ path: "pricing.interval" }));
+    expect((await api.get("/plans/startup")).json.versions).toHaveLength(1);
+  });
 });

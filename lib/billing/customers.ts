@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { storableText } from "@/lib/http/text";
 import { db } from "@/lib/db/client";
 import { findPlanByCode } from "@/lib/db/queries/catalog";
 import { insertCustomer } from "@/lib/db/queries/customers";
@@ -9,7 +10,7 @@ export const externalIdSchema = z.string().regex(/^[A-Za-z0-9_.:@-]{1,128}$/, "e
 
 export const customerInputSchema = z.object({
   externalId: externalIdSchema,
-  name: z.string().trim().min(1).max(200),
+  name: storableText("name").trim().min(1).max(200),
   email: z.email().max(254),
   planCode: z.string().min(1).max(64).nullable().optional(),
   billingAnchor: z.iso.datetime({ offset: true }).nullable().optional(),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { storableText } from "@/lib/http/text";
 import { db } from "@/lib/db/client";
 import { findInvoice, listInvoices } from "@/lib/db/queries/invoices";
 import { ApiError } from "@/lib/http/api-error";
@@ -9,7 +10,7 @@ import { renderInvoicePdf } from "./invoice-pdf";
 import { serializeInvoice } from "./invoices";
 
 export const invoiceIdSchema = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-export const voidInputSchema = z.object({ reason: z.string().trim().min(1).max(500) });
+export const voidInputSchema = z.object({ reason: storableText("reason").trim().min(1).max(500) });
 
 export function parseInvoiceId(raw: string): number {
   const parsed = invoiceIdSchema.safeParse(raw);

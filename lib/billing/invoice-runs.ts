@@ -7,7 +7,7 @@ import { logger } from "@/lib/logger";
 import { loadCustomersById } from "@/lib/metering/catalog";
 import { getCustomer } from "./customers";
 import { draftInvoices } from "./invoices";
-import { periodContaining } from "./periods";
+import { billable, periodContaining } from "./periods";
 
 export const invoiceRunInputSchema = z
   .object({
@@ -16,14 +16,16 @@ export const invoiceRunInputSchema = z
   })
   .refine((v) => v.periodEnd !== undefined || v.customer !== undefined, { message: "give periodEnd or customer", path: ["periodEnd"] });
 
-/** Creates the run row; the caller enqueues it (lib/jobs). Without periodEnd: the last closed period. */
+/** Creates the run row; the caller enqueues it (lib/jobs). Without periodEnd: the customer's last closed period. */
 export async function createInvoiceRun(input: z.output<typeof invoiceRunInputSchema>, now = new Date()) {
-  const periodEnd = input.periodEnd ? new Date(input.periodEnd.length === 10 ? `${input.periodEnd}T00:00:00Z` : input.periodEnd) : now;
+  const customer = input.customer ? await getCustomer(input.customer) : null;
+  const periodEnd = input.periodEnd
+    ? new Date(input.periodEnd.length === 10 ? `${input.periodEnd}T00:00:00Z` : input.periodEnd)
+    : periodContaining(now, customer!.rule).start;
   if (periodEnd.getTime() > now.getTime()) {
     throw new ApiError("validation_failed", "periodEnd is in the future: a period is invoiced once it has ended.", [{ path: "periodEnd", message: "must not be in the future" }]);
   }
-  const customerId = input.customer ? (await getCustomer(input.customer)).id : null;
-  return insertInvoiceRun(db(), { periodEnd, customerId });
+  return insertInvoiceRun(db(), { periodEnd, customerId: customer?.id ?? null });
 }
 
 export async function getInvoiceRun(id: number): Promise<InvoiceRun> {
@@ -61,7 +63,11 @@ export async function executeInvoiceRun(id: number, onProgress?: (done: number, 
       const customers = await loadCustomersById(chunk);
       let ok = 0;
       let failed = chunk.length - customers.length;
-      const items = customers.map((customer) => ({ customer, period: periodContaining(new Date(run.periodEnd.getTime() - 1), customer.rule) }));
+      // Customers created after the period count as done: there is nothing to invoice.
+      const items = customers
+        .map((customer) => ({ customer, period: periodContaining(new Date(run.periodEnd.getTime() - 1), customer.rule) }))
+        .filter(({ customer, period }) => billable(customer, period));
+      ok += customers.length - items.length;
       try {
         await draftInvoices(items);
         ok += items.length;

@@ -1,4 +1,5 @@
 import Decimal from "decimal.js";
+import { ApiError } from "@/lib/http/api-error";
 import { minorUnitExponent, type Currency } from "./currencies";
 
 /** A private Decimal with enough precision for 12-decimal prices times 20-digit quantities. */
@@ -16,7 +17,7 @@ export function toMinorUnits(amount: Dec, currency: Currency): bigint {
 /** Minor units as a JSON-safe number (amounts above 2^53 minor units are refused). */
 export function minorToNumber(minor: bigint): number {
   if (minor > BigInt(Number.MAX_SAFE_INTEGER) || minor < BigInt(Number.MIN_SAFE_INTEGER)) {
-    throw new RangeError("amount exceeds the exactly representable range");
+    throw new ApiError("amount_out_of_range", "An amount is larger than Meterline can state exactly (9,007,199,254,740,991 minor units).");
   }
   return Number(minor);
 }

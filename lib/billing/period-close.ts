@@ -4,7 +4,7 @@ import { db } from "@/lib/db/client";
 import { billedCustomerIds } from "@/lib/db/queries/invoice-runs";
 import { loadCustomersById } from "@/lib/metering/catalog";
 import { draftInvoices, finalizeInvoice } from "./invoices";
-import { periodContaining, previousPeriod } from "./periods";
+import { billable, periodContaining, previousPeriod } from "./periods";
 
 /** Late events for a period still count during this grace period after its end. */
 export const GRACE_PERIOD_MS = Number(process.env.INVOICE_GRACE_HOURS ?? 24) * 3_600_000;
@@ -19,7 +19,7 @@ export async function closeDuePeriods(now = new Date()) {
   for (let i = 0; i < ids.length; i += 200) {
     const items = (await loadCustomersById(ids.slice(i, i + 200), now))
       .map((customer) => ({ customer, period: previousPeriod(periodContaining(now, customer.rule), customer.rule) }))
-      .filter(({ period }) => now.getTime() - period.end.getTime() <= GRACE_PERIOD_MS);
+      .filter(({ customer, period }) => now.getTime() - period.end.getTime() <= GRACE_PERIOD_MS && billable(customer, period));
     drafted += (await draftInvoices(items)).length;
   }
   const due = await sqlClient()<{ id: string }[]>`

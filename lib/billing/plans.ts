@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { storableText } from "@/lib/http/text";
 import { db } from "@/lib/db/client";
 import { findPlanByCode } from "@/lib/db/queries/catalog";
 import { insertPlanVersion, insertPlanWithVersion, listPlanVersions } from "@/lib/db/queries/plans";
@@ -8,7 +9,7 @@ import { pricingSchema, type Pricing } from "./pricing-schema";
 
 export const planInputSchema = z.object({
   code: z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, "code must be lower case, e.g. startup"),
-  name: z.string().trim().min(1).max(100),
+  name: storableText("name").trim().min(1).max(100),
   pricing: pricingSchema,
 });
 
@@ -61,6 +62,15 @@ export async function publishPlanVersion(code: string, input: z.output<typeof pl
   const plan = await findPlanByCode(db(), { code });
   if (!plan) throw new ApiError("not_found", `No plan with code "${code}".`);
   await assertKnownMetrics(input.pricing, "pricing.");
+  const [first] = await listPlanVersions(db(), { planId: plan.id });
+  const interval = first ? pricingSchema.parse(first.pricing).interval : input.pricing.interval;
+  if (input.pricing.interval !== interval) {
+    // Periods (and the usage totals keyed by them) follow the plan's interval: changing it would
+    // split periods already under way. Subscribe customers to another plan instead.
+    throw new ApiError("validation_failed", `Plan "${code}" bills per ${interval}; a version cannot change the interval.`, [
+      { path: "pricing.interval", message: `must be "${interval}"` },
+    ]);
+  }
   await insertPlanVersion(db(), { planId: plan.id, pricing: input.pricing, effectiveFrom: now, effective: input.effective });
   invalidateCatalog();
   return getPlan(code);

@@ -12,6 +12,7 @@ const STATUS = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   validation_failed: 422,
+  amount_out_of_range: 422,
   invalid_batch_size: 422,
   rate_limited: 429,
   service_unavailable: 503,

@@ -57,7 +57,8 @@ export function foldEvents(events: CountedEvent[]): CounterState[] {
       }
       case "latest": {
         const key = latestSortKey(event.timestampMs, event.eventId);
-        if (state.latestKey === null || key > state.latestKey) {
+        // Byte order, as Postgres (COLLATE "C") and the Lua script compare.
+        if (state.latestKey === null || Buffer.compare(Buffer.from(key), Buffer.from(state.latestKey)) > 0) {
           state.latestKey = key;
           state.latestValue = event.quantity;
         }

@@ -1,22 +1,23 @@
 import { z } from "zod";
+import { storableText } from "@/lib/http/text";
 
 export const MAX_BATCH = 1000;
 export const MAX_PROPERTIES = 32;
 /** Events may be stamped at most this far ahead of the server clock. */
 export const MAX_FUTURE_MS = 5 * 60 * 1000;
 
-const propertyValue = z.union([z.string().max(1024), z.number(), z.boolean()], {
+const propertyValue = z.union([storableText("a property value").max(1024), z.number(), z.boolean()], {
   error: "property values must be strings, numbers or booleans (no nesting)",
 });
 
 export const eventSchema = z.object({
-  id: z.string().min(1, "id must not be empty").max(128, "id must be at most 128 characters"),
-  customer: z.string().min(1).max(256),
-  metric: z.string().min(1).max(64),
+  id: storableText("id").min(1, "id must not be empty").max(128, "id must be at most 128 characters"),
+  customer: storableText("customer").min(1).max(256),
+  metric: storableText("metric").min(1).max(64),
   quantity: z.union([z.string().max(64), z.number()], { error: "quantity must be a decimal string or a number" }).optional(),
   timestamp: z.iso.datetime({ offset: true, error: "timestamp must be an RFC 3339 date-time, e.g. 2026-11-26T08:00:00Z" }).optional(),
   properties: z
-    .record(z.string().min(1).max(64), propertyValue)
+    .record(storableText("a property name").min(1).max(64), propertyValue)
     .refine((value) => Object.keys(value).length <= MAX_PROPERTIES, { message: `at most ${MAX_PROPERTIES} properties` })
     .optional(),
 });

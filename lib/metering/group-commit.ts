@@ -8,8 +8,6 @@ import type { CountedEvent } from "./counters";
 /** An event that passed validation and lookup, ready to be stored. */
 export type PreparedEvent = CountedEvent & {
   customerId: number;
-  /** Falls before the customer's current period, so its period may have been closed meanwhile. */
-  mayBeClosed: boolean;
   properties: string | null; // JSON
 };
 
@@ -116,7 +114,7 @@ class GroupCommitter {
         if (newKeys.has(`${events[i].customerId}\u0000${events[i].eventId}`)) {
           outcomes[i] = "accepted";
           fresh.push(events[i]);
-        } else if (events[i].mayBeClosed) {
+        } else {
           unsure.push(i);
         }
       }

@@ -77,8 +77,6 @@ function prepare(
     eventId: event.id,
     metric,
     period,
-    // Only events before the current period can fall in a period whose invoice was finalized.
-    mayBeClosed: period.start.getTime() < customerPeriod(customer, nowMs).start.getTime(),
     timestampMs,
     quantity: quantity.value,
     distinctValue,

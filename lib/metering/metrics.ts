@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { storableText } from "@/lib/http/text";
 import { db } from "@/lib/db/client";
 import { insertMetric } from "@/lib/db/queries/metrics";
 import { AGGREGATIONS, type BillableMetric } from "@/lib/db/schema";
@@ -8,10 +9,10 @@ import { invalidateCatalog, metricsByCode } from "./catalog";
 export const metricInputSchema = z
   .object({
     code: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "code must be lower snake_case, e.g. api_calls"),
-    name: z.string().trim().min(1).max(100),
-    unit: z.string().trim().min(1).max(32),
+    name: storableText("name").trim().min(1).max(100),
+    unit: storableText("unit").trim().min(1).max(32),
     aggregation: z.enum(AGGREGATIONS),
-    property: z.string().min(1).max(64).nullable().default(null),
+    property: storableText("property").min(1).max(64).nullable().default(null),
     decimals: z.number().int().min(0).max(12).default(6),
   })
   .refine((m) => m.aggregation !== "unique_count" || m.property !== null, {

@@ -1,7 +1,8 @@
 import Decimal from "decimal.js";
 
 /** Quantities are exact decimal strings; counters are integers scaled by 10^decimals. */
-const DECIMAL = /^(\d{1,20})(?:\.(\d{1,30}))?$/;
+/** At most 15 whole digits: amounts stay far inside the range money is kept in. */
+const DECIMAL = /^(\d{1,15})(?:\.(\d{1,30}))?$/;
 
 export type QuantityError = "invalid_quantity" | "negative_quantity" | "too_many_decimals";
 export type ParsedQuantity = { ok: true; value: string } | { ok: false; error: QuantityError };

@@ -9,7 +9,20 @@ import type { Result } from "ioredis";
  *   c (count): n       x (max): zero-padded scaled value
  *   l (latest): sort key (padded micros|event id), value    u (unique_count): values...
  */
-const APPLY = `
+/** Byte-order "a > b" (Lua's own > follows the server's locale; Postgres compares with COLLATE "C"). */
+const BYTES_GT = `
+local function bytes_gt(a, b)
+  if not b then return true end
+  local n = math.min(#a, #b)
+  for i = 1, n do
+    local x, y = string.byte(a, i), string.byte(b, i)
+    if x ~= y then return x > y end
+  end
+  return #a > #b
+end
+`;
+
+const APPLY = BYTES_GT + `
 if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
 local a = 2
 for k = 2, #KEYS do
@@ -27,11 +40,9 @@ for k = 2, #KEYS do
   elseif kind == 'c' then
     redis.call('HINCRBY', key, 'n', ARGV[a])
   elseif kind == 'x' then
-    local current = redis.call('HGET', key, 'v')
-    if (not current) or ARGV[a] > current then redis.call('HSET', key, 'v', ARGV[a]) end
+    if bytes_gt(ARGV[a], redis.call('HGET', key, 'v')) then redis.call('HSET', key, 'v', ARGV[a]) end
   elseif kind == 'l' then
-    local current = redis.call('HGET', key, 'k')
-    if (not current) or ARGV[a] > current then redis.call('HSET', key, 'k', ARGV[a], 'v', ARGV[a + 1]) end
+    if bytes_gt(ARGV[a], redis.call('HGET', key, 'k')) then redis.call('HSET', key, 'k', ARGV[a], 'v', ARGV[a + 1]) end
   elseif kind == 'u' then
     for i = a, a + n - 1, 500 do
       redis.call('SADD', key, unpack(ARGV, i, math.min(i + 499, a + n - 1)))
