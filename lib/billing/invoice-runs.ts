@@ -45,7 +45,7 @@ export const serializeInvoiceRun = (run: InvoiceRun) => ({
   finishedAt: run.finishedAt?.toISOString() ?? null,
 });
 
-const CHUNK = 250;
+const CHUNK = 500;
 
 /**
  * Drafts (or re-rates) the invoice of every billed customer's period that ends at or before the

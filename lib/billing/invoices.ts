@@ -1,5 +1,5 @@
 import { sqlClient } from "@/lib/db/client";
-import { upsertDraftInvoices } from "@/lib/db/queries/invoices";
+import { findInvoice, upsertDraftInvoices } from "@/lib/db/queries/invoices";
 import { db } from "@/lib/db/client";
 import type { BillableMetric, Invoice } from "@/lib/db/schema";
 import { ApiError } from "@/lib/http/api-error";
@@ -46,10 +46,10 @@ async function rateFromEventLog(connection: Sql, items: { customer: CustomerForB
  * Drafts (or re-rates) the invoices of closed periods from Postgres, many per statement.
  * Idempotent: an invoice is unique per (customer, period) and a finalized one is never touched.
  */
-export async function draftInvoices(items: { customer: CustomerForBilling; period: Period }[]): Promise<Invoice[]> {
+export async function draftInvoices(items: { customer: CustomerForBilling; period: Period }[]): Promise<number[]> {
   const priced = await rateFromEventLog(sqlClient(), items, [...(await metricsById()).values()]);
   return upsertDraftInvoices(
-    db(),
+    sqlClient(),
     priced.map((p) => ({
       customerId: p.customer.id,
       periodStart: p.period.start,
@@ -66,8 +66,8 @@ export async function draftInvoices(items: { customer: CustomerForBilling; perio
 }
 
 export async function draftInvoice(customer: CustomerForBilling, period: Period): Promise<Invoice | undefined> {
-  const [invoice] = await draftInvoices([{ customer, period }]);
-  return invoice;
+  const [id] = await draftInvoices([{ customer, period }]);
+  return id === undefined ? undefined : findInvoice(db(), { id });
 }
 
 /** Raw rows: the shared client leaves timestamps as strings (drizzle's driver setting). */

@@ -1,5 +1,5 @@
 import { db } from "@/lib/db/client";
-import { findCustomers, listMetrics, type PlanVersionSummary } from "@/lib/db/queries/catalog";
+import { findCustomers, findPlanVersions, listMetrics, type PlanVersionSummary } from "@/lib/db/queries/catalog";
 import type { BillableMetric } from "@/lib/db/schema";
 import { versionPricing, type Pricing } from "@/lib/billing/pricing-schema";
 import { periodContaining, type Period, type PeriodRule } from "@/lib/billing/periods";
@@ -53,8 +53,21 @@ export function versionForPeriod<V extends Pick<PlanVersionSummary, "effective" 
   });
 }
 
-function toCustomerInfo(row: Awaited<ReturnType<typeof findCustomers>>[number], now = Date.now()): CustomerInfo {
-  const versions = row.versions ?? [];
+type CustomerRow = Awaited<ReturnType<typeof findCustomers>>[number];
+
+/** Customer rows with their plans' versions (one query for all the plans involved). */
+async function toCustomerInfos(rows: CustomerRow[], now: number): Promise<CustomerInfo[]> {
+  const planIds = [...new Set(rows.flatMap((row) => (row.planId === null ? [] : [row.planId])))];
+  const versionsByPlan = new Map<number, PlanVersionSummary[]>();
+  for (const version of await findPlanVersions(db(), { planIds })) {
+    const list = versionsByPlan.get(version.planId) ?? [];
+    list.push(version);
+    versionsByPlan.set(version.planId, list);
+  }
+  return rows.map((row) => toCustomerInfo(row, row.planId === null ? [] : (versionsByPlan.get(row.planId) ?? []), now));
+}
+
+function toCustomerInfo(row: CustomerRow, versions: PlanVersionSummary[], now: number): CustomerInfo {
   const latest = versions[0] ? versionPricing(versions[0].id, versions[0].pricing) : null;
   const rule: PeriodRule = { interval: latest?.interval ?? "month", anchor: row.billingAnchor };
   const current = versionForPeriod(versions, periodContaining(new Date(now), rule));
@@ -87,8 +100,8 @@ export async function customersByExternalId(externalIds: Iterable<string>, now =
     }
   }
   if (missing.length > 0) {
-    const rows = await findCustomers(db(), { externalIds: missing });
-    const byId = new Map(rows.map((row) => [row.externalId, toCustomerInfo(row, now)]));
+    const infos = await toCustomerInfos(await findCustomers(db(), { externalIds: missing }), now);
+    const byId = new Map(infos.map((info) => [info.externalId, info]));
     if (customers.size > 100_000) customers.clear();
     for (const externalId of missing) {
       const info = byId.get(externalId) ?? null;
@@ -101,7 +114,7 @@ export async function customersByExternalId(externalIds: Iterable<string>, now =
 
 /** Uncached, for rebuilds. */
 export async function loadCustomersById(ids: number[], at = new Date()): Promise<CustomerInfo[]> {
-  return (await findCustomers(db(), { ids })).map((row) => toCustomerInfo(row, at.getTime()));
+  return toCustomerInfos(await findCustomers(db(), { ids }), at.getTime());
 }
 
 export async function customerByExternalId(externalId: string): Promise<CustomerInfo | undefined> {

@@ -56,8 +56,8 @@ export async function seedDemo(databaseUrl: string): Promise<boolean> {
       }
       for (const c of DEMO_CUSTOMERS) {
         const [customer] = await tx`
-          insert into customers (external_id, name, email, plan_id)
-          select ${c.externalId}, ${c.name}, ${c.email}, id from plans where code = ${c.plan} returning id`;
+          insert into customers (external_id, name, email, plan_id, created_at)
+          select ${c.externalId}, ${c.name}, ${c.email}, id, now() - interval '90 days' from plans where code = ${c.plan} returning id`;
         // One event per hour per metric over the last 35 days: hourly API call totals, a storage
         // gauge, bandwidth, and seat activity from a pool of users.
         await tx`

@@ -1,10 +1,27 @@
-import { eq, inArray, sql } from "drizzle-orm";
+import { desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { billableMetrics, customers, plans } from "@/lib/db/schema";
+import { billableMetrics, customers, planVersions, plans } from "@/lib/db/schema";
 
 export type PlanVersionSummary = { id: number; version: number; effective: "now" | "next_period"; effectiveFrom: string; pricing: unknown };
 
-/** Customers with their plan's versions, newest first (the caller picks the one for a period). */
+/** Versions of these plans, newest first; effectiveFrom as ISO text or "-infinity". */
+export async function findPlanVersions(db: Db, params: { planIds: number[] }) {
+  if (params.planIds.length === 0) return [];
+  return db
+    .select({
+      planId: planVersions.planId,
+      id: planVersions.id,
+      version: planVersions.version,
+      effective: planVersions.effective,
+      effectiveFrom: sql<string>`to_json(${planVersions.effectiveFrom}) #>> '{}'`,
+      pricing: planVersions.pricing,
+    })
+    .from(planVersions)
+    .where(inArray(planVersions.planId, params.planIds))
+    .orderBy(desc(planVersions.version));
+}
+
+/** Customers with their plan and closed periods (plan versions come from findPlanVersions). */
 export async function findCustomers(db: Db, params: { externalIds: string[] } | { ids: number[] }) {
   return db
     .select({
@@ -16,9 +33,6 @@ export async function findCustomers(db: Db, params: { externalIds: string[] } | 
       createdAt: customers.createdAt,
       planId: customers.planId,
       planCode: plans.code,
-      versions: sql<PlanVersionSummary[]>`coalesce((select json_agg(json_build_object('id', v.id, 'version', v.version,
-          'effective', v.effective, 'effectiveFrom', v.effective_from, 'pricing', v.pricing) order by v.version desc)
-        from plan_versions v where v.plan_id = ${customers.planId}), '[]')`,
       /** Starts (epoch ms) of this customer's periods whose invoice is no longer a draft. */
       closedPeriodStarts: sql<string[]>`coalesce((select array_agg((extract(epoch from i.period_start) * 1000)::int8::text)
         from invoices i where i.customer_id = ${customers.id} and i.status <> 'draft'), '{}')`,
