@@ -1,31 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import "./helpers/env";
-import { closeRedis } from "@/lib/redis/client";
-import { apiClient, type ApiClient } from "./helpers/api";
-import { createFixtures, resetState, testSql } from "./helpers/fixtures";
-import { startServer, type TestServer } from "./helpers/server";
+import { serverSuite } from "./helpers/suite";
 
 const EVENTS = 1_000_000;
 const BATCH = 1000;
 const CLIENTS = 4;
 
 describe("exact decimal counters", () => {
-  let server: TestServer;
-  let api: ApiClient;
-  const sql = testSql();
-
-  beforeAll(async () => {
-    await resetState();
-    server = await startServer();
-    api = apiClient(server.url);
-    await createFixtures(api, ["cus_exact"]);
-  });
-
-  afterAll(async () => {
-    await server?.stop();
-    await sql.end();
-    await closeRedis();
-  });
+  const suite = serverSuite({ customers: ["cus_exact"] });
+  const sql = suite.sql;
 
   it("1,000,000 quantities of 0.1 sum to exactly 100000 in Redis and in Postgres", async () => {
     const now = Date.now();
@@ -42,7 +25,7 @@ describe("exact decimal counters", () => {
             quantity: "0.1",
             timestamp: new Date(now - i).toISOString(),
           }));
-          const res = await api.post("/events", { events });
+          const res = await suite.api.post("/events", { events });
           expect(res.status).toBe(200);
           accepted += res.json.receipts.filter((r: { status: string }) => r.status === "accepted").length;
         }
@@ -55,7 +38,7 @@ describe("exact decimal counters", () => {
     expect(row.n).toBe(String(EVENTS));
     expect(row.total).toBe("100000.0");
 
-    const usage = await api.get("/customers/cus_exact/usage");
+    const usage = await suite.api.get("/customers/cus_exact/usage");
     expect(usage.status).toBe(200);
     const line = usage.json.metrics.find((m: { metric: string }) => m.metric === "api_calls");
     expect(line.used).toBe("100000");

@@ -1,11 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import "./helpers/env";
 import { periodContaining } from "@/lib/billing/periods";
-import { closeRedis } from "@/lib/redis/client";
-import { apiClient, type ApiClient } from "./helpers/api";
 import { counterMismatches, customerIds, loadMetrics } from "./helpers/counters";
-import { createFixtures, resetState, testSql } from "./helpers/fixtures";
-import { startServer, type TestServer } from "./helpers/server";
+import { serverSuite } from "./helpers/suite";
 
 const CUSTOMERS = Array.from({ length: 20 }, (_, i) => `cus_once_${i}`);
 const CLIENTS = 8;
@@ -21,22 +18,8 @@ function shuffle<T>(items: T[]): T[] {
 }
 
 describe("exactly-once ingestion under concurrency", () => {
-  let server: TestServer;
-  let api: ApiClient;
-  const sql = testSql();
-
-  beforeAll(async () => {
-    await resetState();
-    server = await startServer();
-    api = apiClient(server.url);
-    await createFixtures(api, CUSTOMERS);
-  });
-
-  afterAll(async () => {
-    await server?.stop();
-    await sql.end();
-    await closeRedis();
-  });
+  const suite = serverSuite({ customers: CUSTOMERS });
+  const sql = suite.sql;
 
   it("stores 10,000 distinct events sent twice by 8 concurrent clients exactly once", async () => {
     const now = Date.now();
@@ -60,7 +43,7 @@ describe("exactly-once ingestion under concurrency", () => {
           const size = 1 + Math.floor(Math.random() * 250);
           const batch = lane.slice(i, i + size);
           i += size;
-          const res = await api.post("/events", { events: batch });
+          const res = await suite.api.post("/events", { events: batch });
           expect(res.status).toBe(200);
           res.json.receipts.forEach((r: { id: string; status: string }) => {
             statuses.set(r.id, [...(statuses.get(r.id) ?? []), r.status]);

@@ -1,11 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import "./helpers/env";
 import { rate } from "@/lib/billing/rate";
 import { pricingSchema } from "@/lib/billing/pricing-schema";
-import { closeRedis } from "@/lib/redis/client";
-import { apiClient, type ApiClient } from "./helpers/api";
-import { createFixtures, resetState, testSql } from "./helpers/fixtures";
-import { startServer, type TestServer } from "./helpers/server";
+import { serverSuite } from "./helpers/suite";
 
 const STARTUP = {
   currency: "USD", interval: "month", baseFee: "0", minimumCommitment: "0", taxRate: "0.10",
@@ -16,22 +13,8 @@ const STARTUP = {
 };
 
 describe("plans over the API and priced live usage", () => {
-  let server: TestServer;
-  let api: ApiClient;
-  const sql = testSql();
-
-  beforeAll(async () => {
-    await resetState();
-    server = await startServer();
-    api = apiClient(server.url);
-    await createFixtures(api, []);
-  });
-
-  afterAll(async () => {
-    await server?.stop();
-    await sql.end();
-    await closeRedis();
-  });
+  const suite = serverSuite({ customers: [] });
+  const sql = suite.sql;
 
   it.each([
     ["a gap between tiers", { upTo: "100", unitPrice: "1" }, { from: "200", upTo: null, unitPrice: "1" }, "pricing.charges.0.tiers.1.from"],
@@ -40,15 +23,15 @@ describe("plans over the API and priced live usage", () => {
     ["a price of 1e3", { upTo: "100", unitPrice: "1e3" }, { upTo: null, unitPrice: "1" }, "pricing.charges.0.tiers.0.unitPrice"],
   ])("refuses %s, naming the path, and saves nothing", async (_, first, second, path) => {
     const pricing = { ...STARTUP, charges: [{ metric: "api_calls", model: "graduated", tiers: [first, second] }] };
-    const res = await api.post("/plans", { code: "broken", name: "Broken", pricing });
+    const res = await suite.api.post("/plans", { code: "broken", name: "Broken", pricing });
     expect(res.status).toBe(422);
     expect(res.json.error.details.map((d: { path: string }) => d.path)).toContain(path);
-    expect((await api.get("/plans/broken")).status).toBe(404);
+    expect((await suite.api.get("/plans/broken")).status).toBe(404);
   });
 
   it("refuses a charge for an unknown metric, naming the path", async () => {
     const pricing = { ...STARTUP, charges: [{ metric: "teleports", model: "per_unit", unitPrice: "1" }] };
-    const res = await api.post("/plans", { code: "broken", name: "Broken", pricing });
+    const res = await suite.api.post("/plans", { code: "broken", name: "Broken", pricing });
     expect(res.status).toBe(422);
     expect(res.json.error.details).toContainEqual(expect.objectContaining({ path: "pricing.charges.0.metric" }));
     const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from plans`;
@@ -56,16 +39,16 @@ describe("plans over the API and priced live usage", () => {
   });
 
   it("prices live usage with rate(): 150,000 calls on the startup plan cost $1,150.00 plus 10 % tax", async () => {
-    expect((await api.post("/plans", { code: "startup", name: "Startup", pricing: STARTUP })).status).toBe(201);
-    expect((await api.post("/customers", { externalId: "cus_priced", name: "Priced", email: "p@example.test", planCode: "startup" })).status).toBe(201);
+    expect((await suite.api.post("/plans", { code: "startup", name: "Startup", pricing: STARTUP })).status).toBe(201);
+    expect((await suite.api.post("/customers", { externalId: "cus_priced", name: "Priced", email: "p@example.test", planCode: "startup" })).status).toBe(201);
     const now = Date.now();
     const events = [
       ...Array.from({ length: 150 }, (_, i) => ({ id: `calls-${i}`, customer: "cus_priced", metric: "api_calls", quantity: 1000, timestamp: new Date(now - i * 10).toISOString() })),
       ...Array.from({ length: 23 }, (_, i) => ({ id: `seat-${i}`, customer: "cus_priced", metric: "seats", properties: { user_id: `u${i}` }, timestamp: new Date(now - i).toISOString() })),
     ];
-    expect((await api.post("/events", { events })).status).toBe(200);
+    expect((await suite.api.post("/events", { events })).status).toBe(200);
 
-    const usage = await api.get("/customers/cus_priced/usage");
+    const usage = await suite.api.get("/customers/cus_priced/usage");
     expect(usage.status).toBe(200);
     const line = (code: string) => usage.json.metrics.find((m: { metric: string }) => m.metric === code);
     expect(line("api_calls")).toMatchObject({ used: "150000", included: "10000", billable: "140000", amount: 115_000 });
@@ -80,9 +63,9 @@ describe("plans over the API and priced live usage", () => {
   });
 
   it("refuses a version that would change the plan's billing interval", async () => {
-    const res = await api.post("/plans/startup/versions", { pricing: { ...STARTUP, interval: "year" } });
+    const res = await suite.api.post("/plans/startup/versions", { pricing: { ...STARTUP, interval: "year" } });
     expect(res.status).toBe(422);
     expect(res.json.error.details).toContainEqual(expect.objectContaining({ path: "pricing.interval" }));
-    expect((await api.get("/plans/startup")).json.versions).toHaveLength(1);
+    expect((await suite.api.get("/plans/startup")).json.versions).toHaveLength(1);
   });
 });
