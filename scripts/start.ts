@@ -7,7 +7,7 @@ import { generateApiKey } from "../lib/auth/api-keys";
 import { buildIfStale, NEXT_BIN } from "./lib/build";
 import { runMigrations } from "./lib/migrate";
 import { DEMO_CUSTOMERS, seedDemo } from "./lib/seed";
-import { DATA_DIR, ensureServices, log, ROOT } from "./lib/services";
+import { DATA_DIR, ensureServices, ROOT } from "./lib/services";
 
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);

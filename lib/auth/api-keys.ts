@@ -14,12 +14,6 @@ export function generateApiKey(): { secret: string; prefix: string; hash: string
   return { secret, prefix: secret.slice(0, API_KEY_PREFIX.length + 4), hash: hashApiKey(secret) };
 }
 
-export async function createApiKey(name: string) {
-  const key = generateApiKey();
-  const row = await insertApiKey(db(), { name, prefix: key.prefix, keyHash: key.hash });
-  return { id: row.id, secret: key.secret, prefix: key.prefix };
-}
-
 /** Makes sure a key with this secret exists (BOOTSTRAP_API_KEY, for automation and tests). */
 export async function ensureApiKey(secret: string, name: string) {
   const hash = hashApiKey(secret);

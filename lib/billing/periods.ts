@@ -38,8 +38,5 @@ export const previousPeriod = (period: Period, rule: PeriodRule) =>
 
 export const nextPeriod = (period: Period, rule: PeriodRule) => periodContaining(period.end, rule);
 
-export const periodContains = (period: Period, at: Date) =>
-  at.getTime() >= period.start.getTime() && at.getTime() < period.end.getTime();
-
 /** A period that ended before the customer existed is never billed. */
 export const billable = (customer: { createdAt: Date }, period: Period) => period.end.getTime() > customer.createdAt.getTime();

@@ -5,7 +5,7 @@ import { findPlanByCode } from "@/lib/db/queries/catalog";
 import { insertPlanVersion, insertPlanWithVersion, listPlanVersions } from "@/lib/db/queries/plans";
 import { ApiError } from "@/lib/http/api-error";
 import { invalidateCatalog, metricsByCode } from "@/lib/metering/catalog";
-import { pricingSchema, type Pricing } from "./pricing-schema";
+import { pricingSchema, versionPricing, type Pricing } from "./pricing-schema";
 
 export const planInputSchema = z.object({
   code: z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, "code must be lower case, e.g. startup"),
@@ -43,7 +43,7 @@ export async function getPlan(code: string) {
       version: v.version,
       effective: v.effective,
       effectiveFrom: Number.isFinite(v.effectiveFrom.getTime()) ? v.effectiveFrom.toISOString() : null,
-      pricing: pricingSchema.parse(v.pricing),
+      pricing: versionPricing(v.id, v.pricing),
       createdAt: v.createdAt.toISOString(),
     })),
   };

@@ -92,8 +92,3 @@ export function startCounterMaintenance() {
   void tick();
 }
 
-export function stopCounterMaintenance() {
-  const s = local();
-  if (s.timer) clearInterval(s.timer);
-  s.timer = undefined;
-}

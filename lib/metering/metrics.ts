@@ -20,8 +20,6 @@ export const metricInputSchema = z
     message: "unique_count needs the property whose distinct values it counts",
   });
 
-export type MetricInput = z.input<typeof metricInputSchema>;
-
 export const serializeMetric = (m: BillableMetric) => ({
   code: m.code,
   name: m.name,

@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import type { Sql } from "postgres";
 import type { Db } from "@/lib/db/client";
 import { invoices, type Invoice } from "@/lib/db/schema";
