@@ -1,10 +1,9 @@
 import { z } from "zod";
-import { db } from "@/lib/db/client";
-import { addInvoiceRunProgress, billedCustomerIds, findInvoiceRun, insertInvoiceRun, markInvoiceRun } from "@/lib/db/queries/invoice-runs";
+import { db, sqlClient } from "@/lib/db/client";
+import { addInvoiceRunProgress, billedCustomers, findInvoiceRun, insertInvoiceRun, markInvoiceRun, type BilledCustomer } from "@/lib/db/queries/invoice-runs";
 import type { InvoiceRun } from "@/lib/db/schema";
 import { ApiError } from "@/lib/http/api-error";
 import { logger } from "@/lib/logger";
-import { loadCustomersById } from "@/lib/metering/catalog";
 import { getCustomer } from "./customers";
 import { draftInvoices } from "./invoices";
 import { billable, periodContaining } from "./periods";
@@ -45,7 +44,9 @@ export const serializeInvoiceRun = (run: InvoiceRun) => ({
   finishedAt: run.finishedAt?.toISOString() ?? null,
 });
 
-const CHUNK = 500;
+const CHUNK = 250;
+/** Chunks in flight: one is rated in Node while Postgres writes the other. */
+const IN_FLIGHT = 3;
 
 /**
  * Drafts (or re-rates) the invoice of every billed customer's period that ends at or before the
@@ -54,40 +55,48 @@ const CHUNK = 500;
  */
 export async function executeInvoiceRun(id: number, onProgress?: (done: number, total: number) => Promise<void> | void) {
   const run = await getInvoiceRun(id);
-  const ids = run.customerId !== null ? [run.customerId] : await billedCustomerIds(db());
-  await markInvoiceRun(db(), { id, status: "running", total: ids.length });
+  const customers = await billedCustomers(sqlClient(), run.customerId !== null ? [run.customerId] : undefined);
+  await markInvoiceRun(db(), { id, status: "running", total: customers.length });
+  const lastInstant = new Date(run.periodEnd.getTime() - 1);
   let done = 0;
-  try {
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      const chunk = ids.slice(i, i + CHUNK);
-      const customers = await loadCustomersById(chunk);
-      let ok = 0;
-      let failed = chunk.length - customers.length;
-      // Customers created after the period count as done: there is nothing to invoice.
-      const items = customers
-        .map((customer) => ({ customer, period: periodContaining(new Date(run.periodEnd.getTime() - 1), customer.rule) }))
-        .filter(({ customer, period }) => billable(customer, period));
-      ok += customers.length - items.length;
-      try {
-        await draftInvoices(items);
-        ok += items.length;
-      } catch (error) {
-        // One bad customer must not sink the chunk: retry it one by one to isolate the failure.
-        logger.warn({ err: error, run: id }, "chunk failed; drafting its customers one by one");
-        for (const item of items) {
-          try {
-            await draftInvoices([item]);
-            ok++;
-          } catch (single) {
-            failed++;
-            logger.error({ err: single, run: id, customer: item.customer.externalId }, "invoice draft failed");
-          }
+  let next = 0;
+
+  async function draftChunk(chunk: BilledCustomer[]) {
+    // Customers created after the period count as done: there is nothing to invoice.
+    const items = chunk
+      .map((customer) => ({ customer, period: periodContaining(lastInstant, customer.rule) }))
+      .filter(({ customer, period }) => billable(customer, period));
+    let ok = chunk.length - items.length;
+    let failed = 0;
+    try {
+      await draftInvoices(items);
+      ok += items.length;
+    } catch (error) {
+      // One bad customer must not sink the chunk: retry it one by one to isolate the failure.
+      logger.warn({ err: error, run: id }, "chunk failed; drafting its customers one by one");
+      for (const item of items) {
+        try {
+          await draftInvoices([item]);
+          ok++;
+        } catch (single) {
+          failed++;
+          logger.error({ err: single, run: id, customer: item.customer.id }, "invoice draft failed");
         }
       }
-      await addInvoiceRunProgress(db(), { id, done: ok, failed });
-      done += ok + failed;
-      await onProgress?.(done, ids.length);
     }
+    await addInvoiceRunProgress(db(), { id, done: ok, failed });
+    done += ok + failed;
+    await onProgress?.(done, customers.length);
+  }
+
+  try {
+    const lane = async () => {
+      while (next < customers.length) {
+        const chunk = customers.slice(next, (next += CHUNK));
+        await draftChunk(chunk);
+      }
+    };
+    await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
     await markInvoiceRun(db(), { id, status: "completed" });
   } catch (error) {
     await markInvoiceRun(db(), { id, status: "failed", error: error instanceof Error ? error.message : String(error) });

@@ -30,11 +30,18 @@ async function rateFromEventLog(connection: Sql, items: { customer: CustomerForB
     select id, plan_id, effective, to_json(effective_from) #>> '{}' as effective_from, pricing from plan_versions
     where plan_id = any(${connection.array(planIds)}::int8[]) order by version desc`;
   const usage = await usageFromEventLog(connection, billed.map((item) => ({ customerId: item.customer.id, period: item.period })), metrics);
+  const byPlan = new Map<number, (VersionRow & { effectiveFrom: string })[]>();
+  for (const v of versions) {
+    const list = byPlan.get(Number(v.plan_id)) ?? [];
+    list.push({ ...v, effectiveFrom: v.effective_from });
+    byPlan.set(Number(v.plan_id), list);
+  }
+  // Customers of one plan mostly share a period: choose its version once per (plan, period).
+  const chosen = new Map<string, (VersionRow & { effectiveFrom: string }) | undefined>();
   return billed.flatMap(({ customer, period }) => {
-    const candidates = versions
-      .filter((v) => Number(v.plan_id) === customer.planId)
-      .map((v) => ({ ...v, effectiveFrom: v.effective_from }));
-    const version = versionForPeriod(candidates, period);
+    const key = `${customer.planId}:${period.start.getTime()}:${period.end.getTime()}`;
+    if (!chosen.has(key)) chosen.set(key, versionForPeriod(byPlan.get(customer.planId!) ?? [], period));
+    const version = chosen.get(key);
     if (!version) return [];
     const used = usage.get(`${customer.id}:${period.start.getTime()}`)!;
     const rating: Rating = rate(versionPricing(Number(version.id), version.pricing), used, period);

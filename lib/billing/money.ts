@@ -7,11 +7,47 @@ export const Dec = Decimal.clone({ precision: 60, rounding: Decimal.ROUND_HALF_U
 export type Dec = InstanceType<typeof Dec>;
 
 /** Rounds to an integer, half-up (away from zero at .5). */
-export const roundHalfUp = (value: Dec): bigint => BigInt(value.toDecimalPlaces(0, Dec.ROUND_HALF_UP).toFixed(0));
+export const roundHalfUp = (value: Dec): bigint => BigInt(value.toFixed(0, Dec.ROUND_HALF_UP));
+
+export const ZERO = new Dec(0);
+/** max(0, value) without parsing a new 0. */
+export const atLeastZero = (value: Dec): Dec => (value.isNegative() ? ZERO : value);
+
+/**
+ * Parses a decimal string once: prices, tier bounds and allowances repeat across every invoice of
+ * a run, and Decimal values are immutable, so sharing them is safe. Bounded; unknown strings
+ * (usage quantities) are parsed without being kept.
+ */
+const parsed = new Map<string, Dec>();
+export function dec(value: string): Dec {
+  let d = parsed.get(value);
+  if (d === undefined) {
+    d = new Dec(value);
+    if (parsed.size >= 50_000) parsed.clear();
+    parsed.set(value, d);
+  }
+  return d;
+}
+
+const canonical = new Map<string, string>();
+/** The canonical form of a decimal string ("0.50" -> "0.5"), memoized like dec(). */
+export function decText(value: string): string {
+  let text = canonical.get(value);
+  if (text === undefined) {
+    text = dec(value).toFixed();
+    if (canonical.size >= 50_000) canonical.clear();
+    canonical.set(value, text);
+  }
+  return text;
+}
+
+const scales = new Map<Currency, Dec>();
 
 /** Rounds a major-unit amount once, half-up, to integer minor units. */
 export function toMinorUnits(amount: Dec, currency: Currency): bigint {
-  return roundHalfUp(amount.times(new Dec(10).pow(minorUnitExponent(currency))));
+  let scale = scales.get(currency);
+  if (scale === undefined) scales.set(currency, (scale = new Dec(10).pow(minorUnitExponent(currency))));
+  return roundHalfUp(amount.times(scale));
 }
 
 /** Minor units as a JSON-safe number (amounts above 2^53 minor units are refused). */

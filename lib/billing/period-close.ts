@@ -1,8 +1,6 @@
 import { sqlClient } from "@/lib/db/client";
 import { logger } from "@/lib/logger";
-import { db } from "@/lib/db/client";
-import { billedCustomerIds } from "@/lib/db/queries/invoice-runs";
-import { loadCustomersById } from "@/lib/metering/catalog";
+import { billedCustomers } from "@/lib/db/queries/invoice-runs";
 import { draftInvoices, finalizeInvoice } from "./invoices";
 import { billable, periodContaining, previousPeriod } from "./periods";
 
@@ -14,10 +12,11 @@ export const GRACE_PERIOD_MS = Number(process.env.INVOICE_GRACE_HOURS ?? 24) * 3
  * drafts still in their grace period, and finalizes drafts whose grace period is over.
  */
 export async function closeDuePeriods(now = new Date()) {
-  const ids = await billedCustomerIds(db());
+  const customers = await billedCustomers(sqlClient());
   let drafted = 0;
-  for (let i = 0; i < ids.length; i += 200) {
-    const items = (await loadCustomersById(ids.slice(i, i + 200), now))
+  for (let i = 0; i < customers.length; i += 500) {
+    const items = customers
+      .slice(i, i + 500)
       .map((customer) => ({ customer, period: previousPeriod(periodContaining(now, customer.rule), customer.rule) }))
       .filter(({ customer, period }) => now.getTime() - period.end.getTime() <= GRACE_PERIOD_MS && billable(customer, period));
     drafted += (await draftInvoices(items)).length;

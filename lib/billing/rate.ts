@@ -1,5 +1,5 @@
 import type { Currency } from "./currencies";
-import { Dec, minorToNumber, roundHalfUp, toMinorUnits } from "./money";
+import { Dec, dec, minorToNumber, roundHalfUp, toMinorUnits } from "./money";
 import type { Period } from "./periods";
 import type { Charge, Pricing } from "./pricing-schema";
 import { rateGraduated } from "./charges/graduated";
@@ -61,7 +61,7 @@ function rateCharge(charge: Charge, total: Dec): ChargePart[] {
 export function rate(pricing: Pricing, usage: ReadonlyMap<string, string>, period: Period | null = null): Rating {
   const currency = pricing.currency as Currency;
   const lines: LineItem[] = [];
-  const baseFee = toMinorUnits(new Dec(pricing.baseFee), currency);
+  const baseFee = toMinorUnits(dec(pricing.baseFee), currency);
   if (baseFee > 0n) {
     lines.push({ kind: "base_fee", metric: null, model: null, tier: null, description: "Base fee", quantity: "1", unitPrice: pricing.baseFee, flatFee: "0", amount: minorToNumber(baseFee) });
   }
@@ -84,13 +84,13 @@ export function rate(pricing: Pricing, usage: ReadonlyMap<string, string>, perio
       });
     }
   }
-  const minimum = toMinorUnits(new Dec(pricing.minimumCommitment), currency);
+  const minimum = toMinorUnits(dec(pricing.minimumCommitment), currency);
   if (subtotal < minimum) {
     const shortfall = minimum - subtotal;
     lines.push({ kind: "minimum_commitment", metric: null, model: null, tier: null, description: "Minimum commitment shortfall", quantity: "1", unitPrice: pricing.minimumCommitment, flatFee: "0", amount: minorToNumber(shortfall) });
     subtotal = minimum;
   }
-  const tax = roundHalfUp(new Dec(subtotal.toString()).times(pricing.taxRate));
+  const tax = roundHalfUp(new Dec(subtotal.toString()).times(dec(pricing.taxRate)));
   return {
     currency,
     period: period ? { start: period.start.toISOString(), end: period.end.toISOString() } : null,

@@ -1,11 +1,11 @@
-import { Dec } from "../money";
+import { atLeastZero, Dec, dec } from "../money";
 import type { ChargePart } from "./types";
 
 /** ceil(billable / packageSize) x packagePrice. */
 export function ratePackage(charge: { included?: string; packageSize: string; packagePrice: string }, total: Dec): ChargePart[] {
-  const billable = Dec.max(0, total.minus(charge.included ?? "0"));
+  const billable = atLeastZero(total.minus(dec(charge.included ?? "0")));
   if (billable.isZero()) return [];
-  const packages = billable.dividedBy(charge.packageSize).ceil();
+  const packages = billable.dividedBy(dec(charge.packageSize)).ceil();
   return [
     {
       tier: null,
@@ -13,7 +13,7 @@ export function ratePackage(charge: { included?: string; packageSize: string; pa
       quantity: packages.toFixed(),
       unitPrice: charge.packagePrice,
       flatFee: "0",
-      amount: packages.times(charge.packagePrice),
+      amount: packages.times(dec(charge.packagePrice)),
     },
   ];
 }

@@ -1,9 +1,9 @@
-import { Dec } from "../money";
+import { atLeastZero, Dec, dec } from "../money";
 import type { ChargePart } from "./types";
 
 /** max(0, total - included) x unitPrice. */
 export function ratePerUnit(charge: { included?: string; unitPrice: string }, total: Dec): ChargePart[] {
-  const billable = Dec.max(0, total.minus(charge.included ?? "0"));
+  const billable = atLeastZero(total.minus(dec(charge.included ?? "0")));
   if (billable.isZero()) return [];
   return [
     {
@@ -12,7 +12,7 @@ export function ratePerUnit(charge: { included?: string; unitPrice: string }, to
       quantity: billable.toFixed(),
       unitPrice: charge.unitPrice,
       flatFee: "0",
-      amount: billable.times(charge.unitPrice),
+      amount: billable.times(dec(charge.unitPrice)),
     },
   ];
 }

@@ -1,4 +1,4 @@
-import { Dec } from "../money";
+import { atLeastZero, Dec, dec, decText } from "../money";
 import type { ChargePart } from "./types";
 
 type Tier = { upTo: string | null; unitPrice: string; flatFee?: string };
@@ -6,11 +6,12 @@ type Tier = { upTo: string | null; unitPrice: string; flatFee?: string };
 /** The tier containing the total usage prices every billable unit, plus that tier's flat fee. */
 export function rateVolume(charge: { included?: string; tiers: Tier[] }, total: Dec): ChargePart[] {
   if (total.lte(0)) return [];
-  const index = charge.tiers.findIndex((tier) => tier.upTo === null || total.lte(tier.upTo));
+  const index = charge.tiers.findIndex((tier) => tier.upTo === null || total.lte(dec(tier.upTo)));
   const tier = charge.tiers[index];
-  const billable = Dec.max(0, total.minus(charge.included ?? "0"));
-  const flatFee = new Dec(tier.flatFee ?? "0");
-  const amount = billable.times(tier.unitPrice).plus(flatFee);
+  const billable = atLeastZero(total.minus(dec(charge.included ?? "0")));
+  const flatFee = dec(tier.flatFee ?? "0");
+  const priced = billable.times(dec(tier.unitPrice));
+  const amount = flatFee.isZero() ? priced : priced.plus(flatFee);
   if (amount.isZero() && billable.isZero()) return [];
   return [
     {
@@ -18,7 +19,7 @@ export function rateVolume(charge: { included?: string; tiers: Tier[] }, total: 
       description: `tier ${index + 1} (up to ${tier.upTo ?? "∞"}) for all units`,
       quantity: billable.toFixed(),
       unitPrice: tier.unitPrice,
-      flatFee: flatFee.toFixed(),
+      flatFee: decText(tier.flatFee ?? "0"),
       amount,
     },
   ];

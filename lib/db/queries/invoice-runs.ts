@@ -1,6 +1,8 @@
-import { eq, isNotNull, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
+import type { Sql } from "postgres";
+import type { BillingInterval, PeriodRule } from "@/lib/billing/periods";
 import type { Db } from "@/lib/db/client";
-import { customers, invoiceRuns } from "@/lib/db/schema";
+import { invoiceRuns } from "@/lib/db/schema";
 
 export async function insertInvoiceRun(db: Db, params: { periodEnd: Date; customerId: number | null }) {
   const [row] = await db.insert(invoiceRuns).values(params).returning();
@@ -31,7 +33,21 @@ export async function addInvoiceRunProgress(db: Db, params: { id: number; done: 
     .where(eq(invoiceRuns.id, params.id));
 }
 
-export async function billedCustomerIds(db: Db) {
-  const rows = await db.select({ id: customers.id }).from(customers).where(isNotNull(customers.planId)).orderBy(customers.id);
-  return rows.map((row) => row.id);
+/** A customer with a plan, as an invoice run needs it: no more than that, for 10,000s of rows. */
+export type BilledCustomer = { id: number; planId: number; createdAt: Date; rule: PeriodRule };
+
+/** Every customer with a plan (or those of `ids`), in id order, with the period rule of their plan. */
+export async function billedCustomers(sql: Sql, ids?: number[]): Promise<BilledCustomer[]> {
+  const rows = await sql<{ id: string; plan_id: string; created_at: string; billing_anchor: string | null; interval: BillingInterval }[]>`
+    select c.id, c.plan_id, to_json(c.created_at) #>> '{}' as created_at, to_json(c.billing_anchor) #>> '{}' as billing_anchor,
+      coalesce((select v.pricing ->> 'interval' from plan_versions v where v.plan_id = c.plan_id order by v.version desc limit 1), 'month') as interval
+    from customers c
+    where c.plan_id is not null ${ids ? sql`and c.id = any(${sql.array(ids)}::int8[])` : sql``}
+    order by c.id`;
+  return rows.map((row) => ({
+    id: Number(row.id),
+    planId: Number(row.plan_id),
+    createdAt: new Date(row.created_at),
+    rule: { interval: row.interval, anchor: row.billing_anchor === null ? null : new Date(row.billing_anchor) },
+  }));
 }

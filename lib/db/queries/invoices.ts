@@ -10,20 +10,31 @@ export type InvoiceValues = Pick<Invoice, "customerId" | "periodStart" | "period
 
 /**
  * Inserts drafts, or re-rates them; finalized invoices are left as they are. Returns the ids of
- * the rows written. Raw SQL over arrays: a query builder costs more than Postgres for 500 rows.
+ * the rows written. The rows travel as one JSON document (cheaper to build and to parse than
+ * ten typed arrays, or a query builder, for 500 rows).
  */
 export async function upsertDraftInvoices(sql: Sql, values: InvoiceValues[]): Promise<number[]> {
   if (values.length === 0) return [];
-  const column = <T>(pick: (v: InvoiceValues) => T) => sql.array(values.map(pick) as never[]);
+  const document = JSON.stringify(
+    values.map((v) => ({
+      customer_id: v.customerId,
+      period_start: v.periodStart.toISOString(),
+      period_end: v.periodEnd.toISOString(),
+      plan_version_id: v.planVersionId,
+      currency: v.currency,
+      lines: v.lines,
+      usage: v.usage,
+      subtotal: v.subtotal,
+      tax: v.tax,
+      total: v.total,
+    })),
+  );
   const rows = await sql<{ id: string }[]>`
     insert into invoices (customer_id, period_start, period_end, plan_version_id, currency, lines, usage, subtotal, tax, total, status)
-    select customer_id, period_start, period_end, plan_version_id, currency, lines::jsonb, usage::jsonb, subtotal, tax, total, 'draft'
-    from unnest(${column((v) => v.customerId)}::int8[], ${column((v) => v.periodStart.toISOString())}::timestamptz[],
-                ${column((v) => v.periodEnd.toISOString())}::timestamptz[], ${column((v) => v.planVersionId)}::int8[],
-                ${column((v) => v.currency)}::text[], ${column((v) => JSON.stringify(v.lines))}::text[],
-                ${column((v) => JSON.stringify(v.usage))}::text[], ${column((v) => v.subtotal)}::int8[],
-                ${column((v) => v.tax)}::int8[], ${column((v) => v.total)}::int8[])
-      as t(customer_id, period_start, period_end, plan_version_id, currency, lines, usage, subtotal, tax, total)
+    select customer_id, period_start, period_end, plan_version_id, currency, lines, usage, subtotal, tax, total, 'draft'
+    from jsonb_to_recordset(${document}::jsonb)
+      as t(customer_id int8, period_start timestamptz, period_end timestamptz, plan_version_id int8, currency text,
+           lines jsonb, usage jsonb, subtotal int8, tax int8, total int8)
     order by customer_id, period_start
     on conflict (customer_id, period_start) do update set
       plan_version_id = excluded.plan_version_id, currency = excluded.currency, lines = excluded.lines,
