@@ -39,6 +39,8 @@ export default defineConfig({
       DATABASE_URL: process.env.TEST_DATABASE_URL ?? "",
       REDIS_URL: process.env.TEST_REDIS_URL ?? "",
       BOOTSTRAP_API_KEY: "mk_live_test0000000000000000000000000000000000000000",
+      AUTH_SECRET: "e2e-auth-secret-0123456789abcdef0123456789",
+      AUTH_SIGN_IN_PER_MINUTE: "1000",
       LOG_LEVEL: "warn",
     },
   },

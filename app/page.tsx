@@ -1,31 +1,20 @@
-import { listAllMetrics } from "@/lib/metering/metrics";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { currentUser } from "@/lib/auth/session";
 
 export const dynamic = "force-dynamic";
 
 export default async function HomePage() {
-  const metrics = await listAllMetrics();
+  const user = await currentUser();
+  if (user) redirect(user.role === "admin" ? "/admin" : "/overview");
   return (
-    <main>
+    <main className="narrow">
       <h1>Meterline</h1>
       <p className="muted">Usage metering and billing: events counted as they arrive, prices as data.</p>
-      <section className="card" aria-labelledby="metrics-heading">
-        <h2 id="metrics-heading">Billable metrics</h2>
-        {metrics.length === 0 ? (
-          <p>No metrics yet. Define one with <code>POST /api/v1/metrics</code>.</p>
-        ) : (
-          <div className="table-wrap">
-          <table>
-            <thead>
-              <tr><th>Code</th><th>Name</th><th>Aggregation</th><th>Unit</th></tr>
-            </thead>
-            <tbody>
-              {metrics.map((m) => (
-                <tr key={m.code}><td><code>{m.code}</code></td><td>{m.name}</td><td>{m.aggregation}</td><td>{m.unit}</td></tr>
-              ))}
-            </tbody>
-          </table>
-          </div>
-        )}
+      <section className="card">
+        <h2>Customers</h2>
+        <p>See your live usage, estimated spend, alerts and invoices.</p>
+        <p><Link className="btn" href="/sign-in">Sign in</Link></p>
       </section>
       <section className="card">
         <h2>API</h2>

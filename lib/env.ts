@@ -10,6 +10,12 @@ const envSchema = z.object({
   /** Max events per group commit. */
   INGEST_MAX_GROUP: z.coerce.number().int().min(1).max(50_000).default(10_000),
   PG_POOL_SIZE: z.coerce.number().int().min(2).max(100).default(12),
+  /** Signs session cookies; at least 32 characters (npm start generates one under .data/). */
+  AUTH_SECRET: z.string().min(32, { message: "AUTH_SECRET must be at least 32 characters" }).optional(),
+  /** Public URL of the app (sign-in origin checks); inferred from requests when unset. */
+  APP_URL: z.string().url().optional(),
+  /** Sign-in attempts allowed per client address per minute. */
+  AUTH_SIGN_IN_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,12 +1,13 @@
 /** npm start: services, migrations, demo data, production build, then the server. */
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import Redis from "ioredis";
 import { generateApiKey } from "../lib/auth/api-keys";
 import { buildIfStale, NEXT_BIN } from "./lib/build";
 import { runMigrations } from "./lib/migrate";
-import { DEMO_CUSTOMERS, seedDemo } from "./lib/seed";
+import { DEMO_ADMIN, DEMO_CUSTOMERS, DEMO_PASSWORD, ensureDemoUsers, seedDemo, seedInvoiceHistory } from "./lib/seed";
 import { DATA_DIR, ensureServices, ROOT } from "./lib/services";
 
 const dev = process.argv.includes("--dev");
@@ -27,21 +28,29 @@ process.on("SIGTERM", () => shutdown(0));
 
 try {
   await runMigrations(services.databaseUrl);
+  process.env.DATABASE_URL = services.databaseUrl;
+  process.env.REDIS_URL = services.redisUrl;
   if (await seedDemo(services.databaseUrl)) {
+    await seedInvoiceHistory();
     // New demo data: make the server rebuild its live counters from Postgres on boot.
     const redis = new Redis(services.redisUrl);
     await redis.del("ml:counters:ready");
     await redis.quit();
   }
+  await ensureDemoUsers(services.databaseUrl);
   const demoKeyFile = path.join(DATA_DIR, "demo-api-key");
   if (!existsSync(demoKeyFile)) {
     mkdirSync(DATA_DIR, { recursive: true });
     writeFileSync(demoKeyFile, generateApiKey().secret, { mode: 0o600 });
   }
   const apiKey = process.env.BOOTSTRAP_API_KEY ?? readFileSync(demoKeyFile, "utf8").trim();
+  // Signs session cookies; generated once and kept with the data, so sign-ins survive restarts.
+  const secretFile = path.join(DATA_DIR, "auth-secret");
+  if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32).toString("base64url"), { mode: 0o600 });
+  const authSecret = process.env.AUTH_SECRET ?? readFileSync(secretFile, "utf8").trim();
   if (!dev) buildIfStale();
 
-  const env = { ...process.env, DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl, BOOTSTRAP_API_KEY: apiKey, NEXT_TELEMETRY_DISABLED: "1" };
+  const env = { ...process.env, DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl, BOOTSTRAP_API_KEY: apiKey, AUTH_SECRET: authSecret, NEXT_TELEMETRY_DISABLED: "1" };
   child = spawn(process.execPath, [NEXT_BIN, dev ? "dev" : "start", "-p", String(port), "-H", host], { cwd: ROOT, env, stdio: "inherit" });
   child.on("exit", (code) => shutdown(code ?? 1));
   // The billing worker: invoice runs and the hourly period close.
@@ -59,6 +68,10 @@ try {
   }
   console.log(`
   Meterline is running at ${url}
+
+  Sign in at ${url}/sign-in
+    Customer portal:  ${DEMO_CUSTOMERS.map((c) => c.email).join(", ")}  password: ${DEMO_PASSWORD}
+    Admin console:    ${DEMO_ADMIN.email}  password: ${DEMO_ADMIN.password}
 
   API key (demo):  ${apiKey}
   Demo customers:  ${DEMO_CUSTOMERS.map((c) => c.externalId).join(", ")}

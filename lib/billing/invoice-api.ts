@@ -26,19 +26,23 @@ export async function getInvoiceForApi(id: number) {
   return serializeInvoice(invoice, customer?.externalId ?? "");
 }
 
-async function invoicesWithCustomers(customerExternalId: string | null, limit: number) {
-  const customer = customerExternalId ? await getCustomer(customerExternalId) : null;
-  const rows = await listInvoices(db(), { customerId: customer?.id, limit });
+/** Which invoices: all (operator API), one customer by external id (API), or by id (portal session). */
+export type InvoiceScope = { externalId?: string | null; customerId?: number };
+
+async function invoicesWithCustomers(scope: InvoiceScope, limit: number) {
+  const customerId = scope.customerId ?? (scope.externalId ? (await getCustomer(scope.externalId)).id : undefined);
+  const rows = await listInvoices(db(), { customerId, limit });
   const customers = new Map((await loadCustomersById([...new Set(rows.map((r) => r.customerId))])).map((c) => [c.id, c]));
   return rows.map((row) => ({ invoice: serializeInvoice(row, customers.get(row.customerId)?.externalId ?? ""), customer: customers.get(row.customerId) }));
 }
 
 export async function listInvoicesForApi(customerExternalId: string | null) {
-  return { invoices: (await invoicesWithCustomers(customerExternalId, 500)).map((entry) => entry.invoice) };
+  return { invoices: (await invoicesWithCustomers({ externalId: customerExternalId }, 500)).map((entry) => entry.invoice) };
 }
 
-export async function invoicePdfResponse(id: number): Promise<Response> {
-  const invoice = await findInvoice(db(), { id });
+/** The PDF of invoice `id`; with a customerId, only if it is that customer's (else not_found). */
+export async function invoicePdfResponse(id: number, scope: { customerId?: number } = {}): Promise<Response> {
+  const invoice = await findInvoice(db(), { id, customerId: scope.customerId });
   if (!invoice) throw new ApiError("not_found", `No invoice ${id}.`);
   const [customer] = await loadCustomersById([invoice.customerId]);
   const view = serializeInvoice(invoice, customer?.externalId ?? "");
@@ -49,8 +53,8 @@ export async function invoicePdfResponse(id: number): Promise<Response> {
   });
 }
 
-export async function invoicesCsvResponse(customerExternalId: string | null): Promise<Response> {
-  const entries = await invoicesWithCustomers(customerExternalId, 100_000);
+export async function invoicesCsvResponse(scope: InvoiceScope): Promise<Response> {
+  const entries = await invoicesWithCustomers(scope, 100_000);
   const names = new Map(entries.map((e) => [e.invoice.customer, e.customer?.name ?? ""]));
   return new Response(invoicesToCsv(entries.map((e) => e.invoice), names), {
     headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": 'attachment; filename="invoices.csv"' },

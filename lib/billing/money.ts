@@ -64,3 +64,17 @@ export function formatMinor(minor: bigint | number, currency: Currency): string 
   const value = new Dec(minor.toString()).dividedBy(new Dec(10).pow(exponent));
   return `${value.toFixed(exponent)} ${currency}`;
 }
+
+const displayFormats = new Map<Currency, Intl.NumberFormat>();
+
+/** 115000 USD -> "$1,150.00": exact (the number is formatted from its decimal string), for people. */
+export function displayMoney(minor: bigint | number, currency: Currency): string {
+  const exponent = minorUnitExponent(currency);
+  let format = displayFormats.get(currency);
+  if (!format) {
+    format = new Intl.NumberFormat("en-US", { style: "currency", currency, minimumFractionDigits: exponent, maximumFractionDigits: exponent });
+    displayFormats.set(currency, format);
+  }
+  const value = new Dec(minor.toString()).dividedBy(new Dec(10).pow(exponent)).toFixed(exponent);
+  return format.format(value as unknown as number);
+}

@@ -3,6 +3,7 @@
  * straight into the event log (as ingestion would have) and then counted by a full rebuild.
  */
 import postgres from "postgres";
+import { createUser } from "../../lib/auth/users";
 import { rebuildCalendarMonthTotals } from "./period-totals";
 import { log } from "./services";
 
@@ -39,12 +40,19 @@ export const DEMO_CUSTOMERS = [
   { externalId: "cus_initech", name: "Initech", email: "ap@initech.test", plan: "startup", callsPerDay: 350 },
 ];
 
+/** Demo sign-ins: one user per demo customer (their billing email) and an admin. */
+export const DEMO_PASSWORD = "meterline-demo";
+export const DEMO_ADMIN = { email: "admin@meterline.test", name: "Demo admin", password: "meterline-admin" };
+
+/** Days of hourly synthetic usage: enough for two closed monthly periods and the current one. */
+const USAGE_DAYS = 65;
+
 export async function seedDemo(databaseUrl: string): Promise<boolean> {
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
   try {
     const [{ count }] = await sql<{ count: string }[]>`select count(*)::text as count from customers`;
     if (count !== "0") return false;
-    log("seeding demo data (metrics, plans, customers, a month of usage)");
+    log(`seeding demo data (metrics, plans, customers, users, ${USAGE_DAYS} days of usage)`);
     await sql.begin(async (tx) => {
       for (const m of METRICS) {
         await tx`insert into billable_metrics (code, name, unit, aggregation, property, decimals)
@@ -58,18 +66,18 @@ export async function seedDemo(databaseUrl: string): Promise<boolean> {
         const [customer] = await tx`
           insert into customers (external_id, name, email, plan_id, created_at)
           select ${c.externalId}, ${c.name}, ${c.email}, id, now() - interval '90 days' from plans where code = ${c.plan} returning id`;
-        // One event per hour per metric over the last 35 days: hourly API call totals, a storage
+        // One event per hour per metric over the last USAGE_DAYS days: hourly API call totals, a storage
         // gauge, bandwidth, and seat activity from a pool of users.
         await tx`
           insert into usage_events (customer_id, event_id, metric_id, "timestamp", quantity, properties)
           select ${customer.id}, 'seed-' || m.code || '-' || to_char(h, 'YYYYMMDDHH24'), m.id, h,
             case m.code
               when 'api_calls' then round(${c.callsPerDay}::numeric / 24 * (0.6 + random() * 0.8))
-              when 'storage_gb' then round((2 + extract(epoch from h - (now() - interval '35 days')) / 86400 * 0.3)::numeric, 3)
+              when 'storage_gb' then round((2 + extract(epoch from h - (now() - ${USAGE_DAYS} * interval '1 day')) / 86400 * 0.3)::numeric, 3)
               when 'bandwidth_gb' then round((${c.callsPerDay}::numeric / 200000 * random())::numeric, 6)
               else 1 end,
             case m.code when 'seats' then jsonb_build_object('user_id', 'user_' || (floor(random() * 14))::int) end
-          from generate_series(date_trunc('hour', now() - interval '35 days'), date_trunc('hour', now() - interval '1 hour'), interval '1 hour') h
+          from generate_series(date_trunc('hour', now() - ${USAGE_DAYS} * interval '1 day'), date_trunc('hour', now() - interval '1 hour'), interval '1 hour') h
           cross join billable_metrics m`;
       }
       await rebuildCalendarMonthTotals(tx as unknown as postgres.Sql);
@@ -77,5 +85,48 @@ export async function seedDemo(databaseUrl: string): Promise<boolean> {
     return true;
   } finally {
     await sql.end();
+  }
+}
+
+/** The demo sign-ins (idempotent: also run on databases seeded before users existed). */
+export async function ensureDemoUsers(databaseUrl: string) {
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    for (const c of DEMO_CUSTOMERS) {
+      const [customer] = await sql<{ id: string }[]>`select id from customers where external_id = ${c.externalId}`;
+      if (customer) await createUser(sql, { email: c.email, name: c.name, password: DEMO_PASSWORD, role: "customer", customerId: Number(customer.id) });
+    }
+    await createUser(sql, { ...DEMO_ADMIN, role: "admin" });
+  } finally {
+    await sql.end();
+  }
+}
+
+/**
+ * Invoice history for the demo: the two periods before the current one are drafted from the
+ * event log with the real invoicing code; those past the grace period are finalized, and the
+ * older one is paid. Needs DATABASE_URL set for the library code.
+ */
+export async function seedInvoiceHistory(now = new Date()) {
+  const { sqlClient, closeDb } = await import("../../lib/db/client");
+  const { billedCustomers } = await import("../../lib/db/queries/invoice-runs");
+  const { draftInvoices, finalizeInvoice, payInvoice } = await import("../../lib/billing/invoices");
+  const { GRACE_PERIOD_MS } = await import("../../lib/billing/period-close");
+  const { billable, periodContaining, previousPeriod } = await import("../../lib/billing/periods");
+  try {
+    const customers = await billedCustomers(sqlClient());
+    for (const customer of customers) {
+      const last = previousPeriod(periodContaining(now, customer.rule), customer.rule);
+      const periods = [previousPeriod(last, customer.rule), last].filter((period) => billable(customer, period));
+      for (const [i, period] of periods.entries()) {
+        const [id] = await draftInvoices([{ customer, period }]);
+        if (id === undefined || now.getTime() - period.end.getTime() <= GRACE_PERIOD_MS) continue;
+        await finalizeInvoice(id, { now });
+        if (i === 0 && periods.length === 2) await payInvoice(id, now);
+      }
+    }
+    log(`drafted the demo invoice history of ${customers.length} customers`);
+  } finally {
+    await closeDb();
   }
 }

@@ -19,3 +19,6 @@ process.env.REDIS_URL = TEST_REDIS_URL;
 
 /** A key the test servers accept (BOOTSTRAP_API_KEY). */
 export const TEST_API_KEY = "mk_live_test0000000000000000000000000000000000000000";
+
+/** Signs the test servers' session cookies. */
+export const TEST_AUTH_SECRET = "test-auth-secret-0123456789abcdef0123456789";

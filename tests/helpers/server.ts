@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { TEST_API_KEY, TEST_DATABASE_URL, TEST_REDIS_URL } from "./env";
+import { TEST_API_KEY, TEST_AUTH_SECRET, TEST_DATABASE_URL, TEST_REDIS_URL } from "./env";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
@@ -20,6 +20,8 @@ export async function startServer(options: { port?: number; env?: Record<string,
       DATABASE_URL: TEST_DATABASE_URL,
       REDIS_URL: TEST_REDIS_URL,
       BOOTSTRAP_API_KEY: TEST_API_KEY,
+      AUTH_SECRET: TEST_AUTH_SECRET,
+      AUTH_SIGN_IN_PER_MINUTE: "1000",
       LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
       ...options.env,
     },

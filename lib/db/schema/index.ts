@@ -4,3 +4,5 @@ export * from "./metrics";
 export * from "./events";
 export * from "./api-keys";
 export * from "./invoices";
+export * from "./auth";
+export * from "./alerts";

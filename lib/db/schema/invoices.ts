@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { bigint, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import type { LineItem } from "@/lib/billing/rate";
 import { customers } from "./customers";
 import { planVersions } from "./plans";
 
@@ -24,9 +25,9 @@ export const invoices = pgTable(
     planVersionId: bigint("plan_version_id", { mode: "number" }).references(() => planVersions.id),
     currency: text("currency").notNull(),
     /** Line items exactly as rated (lib/billing/rate.ts), amounts in minor units. */
-    lines: jsonb("lines").notNull(),
+    lines: jsonb("lines").$type<LineItem[]>().notNull(),
     /** The period's aggregated usage per metric code (decimal strings) the lines were rated from. */
-    usage: jsonb("usage").notNull(),
+    usage: jsonb("usage").$type<Record<string, string>>().notNull(),
     /** Minor units. */
     subtotal: bigint("subtotal", { mode: "number" }).notNull(),
     /** Minor units. */

@@ -1,0 +1,3 @@
+import { LoadingState } from "../../loading-state";
+
+export default LoadingState;

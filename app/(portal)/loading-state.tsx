@@ -1,0 +1,7 @@
+export function LoadingState() {
+  return (
+    <div role="status" aria-live="polite" className="loading">
+      <span className="spinner" aria-hidden="true" /> Loading…
+    </div>
+  );
+}
