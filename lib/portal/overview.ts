@@ -47,12 +47,14 @@ export async function portalOverview(customerId: number, now = Date.now()): Prom
   const usage = await currentUsage(customer, now);
   const currency = usage.currency as Currency | null;
   const money = (minor: number) => (currency ? displayMoney(minor, currency) : "—");
+  const charged = new Set((customer.pricing?.charges ?? []).map((charge) => charge.metric));
   return {
     customerName: customer.name,
     planCode: customer.planCode,
     period: usage.period,
     currency,
-    metrics: usage.metrics.map((m) => ({
+    // The metrics this customer is charged for, and any other they used: not every metric defined.
+    metrics: usage.metrics.filter((m) => charged.has(m.metric) || m.used !== "0").map((m) => ({
       ...m,
       amountText: money(m.amount),
       percent: new Dec(m.included).isZero() ? null : new Dec(m.used).times(100).dividedBy(m.included).toDecimalPlaces(1, Dec.ROUND_DOWN).toFixed(1),

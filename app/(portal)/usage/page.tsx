@@ -17,7 +17,11 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
   const periods = selectablePeriods(customer);
   const wanted = periodParamSchema.parse((await searchParams).period);
   const period = periods.find((p) => p.start.toISOString().slice(0, 10) === wanted) ?? periods[0];
-  const history = period ? await dailyUsage(user.customerId, period) : [];
+  // The metrics this customer is charged for, and any other they used in the period.
+  const charged = new Set((customer.pricing?.charges ?? []).map((charge) => charge.metric));
+  const history = (period ? await dailyUsage(user.customerId, period) : []).filter(
+    (metric) => charged.has(metric.metric) || metric.days.some((d) => d.value !== "0"),
+  );
   const current = period?.start.getTime() === periods[0]?.start.getTime();
 
   return (
@@ -35,6 +39,7 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
         <button type="submit" className="btn secondary">Show</button>
       </form>
       {!period ? <p className="card empty">No billing period yet.</p> : null}
+      {period && history.length === 0 ? <p className="card empty">No usage in this period.</p> : null}
       {history.map((metric) => {
         const empty = metric.days.every((d) => d.value === "0");
         return (

@@ -38,7 +38,7 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
       <section className="card" aria-labelledby="lines-heading">
         <h2 id="lines-heading">Line items</h2>
         <div className="table-wrap">
-          <table data-testid="invoice-lines">
+          <table className="stack" data-testid="invoice-lines">
             <thead>
               <tr><th scope="col">Item</th><th scope="col" className="num">Quantity</th><th scope="col" className="num">Unit price</th><th scope="col" className="num">Amount</th></tr>
             </thead>
@@ -46,9 +46,9 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
               {invoice.lines.map((line, i) => (
                 <tr key={i}>
                   <td>{line.metric ? <><code>{line.metric}</code> · </> : null}{line.description}</td>
-                  <td className="num">{line.quantity}</td>
-                  <td className="num">{line.unitPrice}{line.flatFee !== "0" ? ` + ${line.flatFee} flat` : ""}</td>
-                  <td className="num">{money(line.amount)}</td>
+                  <td className="num" data-label="Quantity">{line.quantity}</td>
+                  <td className="num" data-label="Unit price">{line.unitPrice}{line.flatFee !== "0" ? ` + ${line.flatFee} flat` : ""}</td>
+                  <td className="num" data-label="Amount">{money(line.amount)}</td>
                 </tr>
               ))}
               {invoice.lines.length === 0 ? <tr><td colSpan={4} className="empty">No charges in this period.</td></tr> : null}

@@ -1,0 +1,57 @@
+import type { APIRequestContext } from "@playwright/test";
+import postgres from "postgres";
+import { createUser } from "../lib/auth/users";
+
+export const API_KEY = "mk_live_test0000000000000000000000000000000000000000";
+export const auth = { authorization: `Bearer ${API_KEY}` };
+export const PASSWORD = "e2e-password-123";
+
+/** Waits for the bootstrap API key, which the server creates at start-up. */
+export async function waitForApi(request: APIRequestContext) {
+  for (let i = 0; i < 100; i++) {
+    if ((await request.get("/api/v1/metrics", { headers: auth })).status() === 200) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error("the API did not accept the bootstrap key");
+}
+
+async function ok(response: Awaited<ReturnType<APIRequestContext["post"]>>, what: string) {
+  if (!response.ok()) throw new Error(`${what}: ${response.status()} ${await response.text()}`);
+  return response.json();
+}
+
+export type PortalCustomer = { externalId: string; name: string; email: string; id: number; metric: string };
+
+/**
+ * A metric, a plan pricing it and a customer with a portal user, all with names unique to this
+ * run (the test database is shared with earlier suites). Created over the API, except the user:
+ * accounts are made by the operator, so the test writes it as the seed does.
+ */
+export async function createPortalCustomer(request: APIRequestContext, label: string): Promise<PortalCustomer> {
+  const tag = `${label}_${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+  const metric = `calls_${tag}`;
+  await ok(await request.post("/api/v1/metrics", { headers: auth, data: { code: metric, name: "API calls", unit: "call", aggregation: "sum" } }), "metric");
+  const pricing = {
+    currency: "USD", interval: "month", baseFee: "0", minimumCommitment: "0", taxRate: "0.10",
+    charges: [{ metric, model: "graduated", included: "100", tiers: [{ upTo: "1000", unitPrice: "0.01" }, { upTo: null, unitPrice: "0.005" }] }],
+  };
+  await ok(await request.post("/api/v1/plans", { headers: auth, data: { code: `plan_${tag}`, name: `Plan ${tag}`, pricing } }), "plan");
+  const externalId = `cus_${tag}`;
+  const name = `${label[0].toUpperCase()}${label.slice(1)} ${tag.slice(-6)}`;
+  const email = `${tag}@e2e.test`;
+  await ok(await request.post("/api/v1/customers", { headers: auth, data: { externalId, name, email, planCode: `plan_${tag}` } }), "customer");
+  const sql = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
+  try {
+    // Signed up long ago, so last month is billable.
+    const [{ id }] = await sql<{ id: string }[]>`update customers set created_at = now() - interval '120 days' where external_id = ${externalId} returning id`;
+    await createUser(sql, { email, name, password: PASSWORD, role: "customer", customerId: Number(id) });
+    return { externalId, name, email, id: Number(id), metric };
+  } finally {
+    await sql.end();
+  }
+}
+
+export async function sendEvents(request: APIRequestContext, events: object[]) {
+  const body = await ok(await request.post("/api/v1/events", { headers: auth, data: { events } }), "events");
+  return body as { receipts: { status: string }[] };
+}
