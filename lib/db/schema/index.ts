@@ -6,3 +6,4 @@ export * from "./api-keys";
 export * from "./invoices";
 export * from "./auth";
 export * from "./alerts";
+export * from "./audit";

@@ -1,0 +1,147 @@
+"use server";
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { createApiKey, revokeApiKey } from "@/lib/admin/api-keys";
+import { recordAudit } from "@/lib/admin/audit";
+import { customerUpdateSchema, updateCustomer } from "@/lib/admin/customers";
+import { previewImpact, type Impact } from "@/lib/admin/impact";
+import { requireAdmin } from "@/lib/auth/session";
+import { createCustomer, customerInputSchema } from "@/lib/billing/customers";
+import { createInvoiceRun } from "@/lib/billing/invoice-runs";
+import { finalizeInvoice, payInvoice, voidInvoice } from "@/lib/billing/invoices";
+import { getPlan, publishPlanVersion } from "@/lib/billing/plans";
+import { pricingSchema } from "@/lib/billing/pricing-schema";
+import { ApiError, type ErrorDetail } from "@/lib/http/api-error";
+import { zodDetails } from "@/lib/http/with-api";
+import { enqueueInvoiceRun } from "@/lib/jobs/queues";
+import { defineMetric, metricInputSchema } from "@/lib/metering/metrics";
+
+/**
+ * The console's server actions. Each one checks the admin role itself (requireAdmin: no session
+ * -> sign-in, a customer -> 404) before it parses anything, whatever middleware or layouts did;
+ * inputs are parsed with zod; every change is written to the audit log.
+ */
+export type ActionResult<T = undefined> = { ok: true; data: T } | { ok: false; error: string; details: ErrorDetail[] };
+
+async function guarded<T>(work: () => Promise<T>): Promise<ActionResult<T>> {
+  try {
+    return { ok: true, data: await work() };
+  } catch (error) {
+    if (error instanceof ApiError) return { ok: false, error: error.message, details: error.details ?? [] };
+    if (error instanceof z.ZodError) return { ok: false, error: "The input is invalid.", details: zodDetails(error) };
+    throw error;
+  }
+}
+
+const planCodeSchema = z.string().min(1).max(64);
+const idSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+export async function previewImpactAction(planCode: string, pricing: unknown): Promise<ActionResult<Impact>> {
+  await requireAdmin();
+  return guarded(() => previewImpact(planCodeSchema.parse(planCode), pricingSchema.parse(pricing)));
+}
+
+export async function publishVersionAction(planCode: string, pricing: unknown, effective: "next_period" | "now"): Promise<ActionResult<{ version: number }>> {
+  const admin = await requireAdmin();
+  return guarded(async () => {
+    const code = planCodeSchema.parse(planCode);
+    const input = { pricing: pricingSchema.parse(pricing), effective: z.enum(["next_period", "now"]).parse(effective) };
+    const before = await getPlan(code);
+    const plan = await publishPlanVersion(code, input);
+    const version = plan.versions[0];
+    await recordAudit(admin, { action: "plan.version_published", entityType: "plan", entityId: code, before: before.versions[0] ?? null, after: version });
+    revalidatePath("/admin/plans");
+    return { version: version.version };
+  });
+}
+
+export async function createMetricAction(input: unknown): Promise<ActionResult<{ code: string }>> {
+  const admin = await requireAdmin();
+  return guarded(async () => {
+    const metric = await defineMetric(metricInputSchema.parse(input));
+    await recordAudit(admin, { action: "metric.created", entityType: "metric", entityId: metric.code, after: metric });
+    revalidatePath("/admin/metrics");
+    return { code: metric.code };
+  });
+}
+
+export async function createCustomerAction(input: unknown): Promise<ActionResult<{ externalId: string }>> {
+  const admin = await requireAdmin();
+  return guarded(async () => {
+    const customer = await createCustomer(customerInputSchema.parse(input));
+    await recordAudit(admin, { action: "customer.created", entityType: "customer", entityId: customer.externalId, after: { name: customer.name, email: customer.email, plan: customer.planCode } });
+    revalidatePath("/admin/customers");
+    return { externalId: customer.externalId };
+  });
+}
+
+export async function updateCustomerAction(externalId: string, input: unknown): Promise<ActionResult> {
+  const admin = await requireAdmin();
+  return guarded(async () => {
+    const { before, after } = await updateCustomer(z.string().min(1).max(128).parse(externalId), customerUpdateSchema.parse(input));
+    await recordAudit(admin, { action: "customer.updated", entityType: "customer", entityId: externalId, before, after });
+    revalidatePath("/admin/customers");
+    return undefined;
+  });
+}
+
+export async function startInvoiceRunAction(periodEnd: string): Promise<ActionResult<{ runId: number }>> {
+  const admin = await requireAdmin();
+  return guarded(async () => {
+    const run = await createInvoiceRun({ periodEnd: z.iso.date().parse(periodEnd) });
+    await enqueueInvoiceRun(run.id);
+    await recordAudit(admin, { action: "invoice_run.started", entityType: "invoice_run", entityId: String(run.id), after: { periodEnd } });
+    return { runId: run.id };
+  });
+}
+
+export async function finalizeInvoiceAction(id: number): Promise<ActionResult> {
+  const admin = await requireAdmin();
+  return guarded(async () => {
+    await finalizeInvoice(idSchema.parse(id));
+    await recordAudit(admin, { action: "invoice.finalized", entityType: "invoice", entityId: String(id), before: { status: "draft" }, after: { status: "finalized" } });
+    revalidatePath("/admin/invoices");
+    return undefined;
+  });
+}
+
+export async function payInvoiceAction(id: number): Promise<ActionResult> {
+  const admin = await requireAdmin();
+  return guarded(async () => {
+    await payInvoice(idSchema.parse(id));
+    await recordAudit(admin, { action: "invoice.paid", entityType: "invoice", entityId: String(id), before: { status: "finalized" }, after: { status: "paid" } });
+    revalidatePath("/admin/invoices");
+    return undefined;
+  });
+}
+
+export async function voidInvoiceAction(id: number, reason: string): Promise<ActionResult> {
+  const admin = await requireAdmin();
+  return guarded(async () => {
+    const why = z.string().trim().min(1, "give a reason").max(500).parse(reason);
+    await voidInvoice(idSchema.parse(id), why);
+    await recordAudit(admin, { action: "invoice.voided", entityType: "invoice", entityId: String(id), before: { status: "finalized" }, after: { status: "void", reason: why } });
+    revalidatePath("/admin/invoices");
+    return undefined;
+  });
+}
+
+export async function createApiKeyAction(name: string): Promise<ActionResult<{ secret: string; prefix: string }>> {
+  const admin = await requireAdmin();
+  return guarded(async () => {
+    const key = await createApiKey(z.string().trim().min(1).max(100).parse(name));
+    await recordAudit(admin, { action: "api_key.created", entityType: "api_key", entityId: String(key.id), after: { name, prefix: key.prefix } });
+    revalidatePath("/admin/api-keys");
+    return { secret: key.secret, prefix: key.prefix };
+  });
+}
+
+export async function revokeApiKeyAction(id: number): Promise<ActionResult> {
+  const admin = await requireAdmin();
+  return guarded(async () => {
+    if (!(await revokeApiKey(idSchema.parse(id)))) throw new ApiError("not_found", `No active API key ${id}.`);
+    await recordAudit(admin, { action: "api_key.revoked", entityType: "api_key", entityId: String(id), after: { revoked: true } });
+    revalidatePath("/admin/api-keys");
+    return undefined;
+  });
+}

@@ -1,0 +1,62 @@
+import { z } from "zod";
+import type { Currency } from "@/lib/billing/currencies";
+import { displayMoney } from "@/lib/billing/money";
+import { sqlClient } from "@/lib/db/client";
+import { findPlanByCode } from "@/lib/db/queries/catalog";
+import { db } from "@/lib/db/client";
+import { ApiError } from "@/lib/http/api-error";
+import { invalidateCatalog, loadCustomersById } from "@/lib/metering/catalog";
+import { currentUsage } from "@/lib/metering/usage";
+
+export type CustomerRow = { id: number; externalId: string; name: string; email: string; plan: string | null; anchor: string | null; spend: string; estimatedTotal: number };
+
+/** Customers matching `search` (external id, name or email), with this period's live spend. */
+export async function listCustomersWithSpend(search = "", limit = 100): Promise<CustomerRow[]> {
+  const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const rows = await sqlClient()<{ id: string }[]>`
+    select id from customers
+    where ${search === ""} or external_id ilike ${pattern} or name ilike ${pattern} or email ilike ${pattern}
+    order by id limit ${limit}`;
+  const customers = await loadCustomersById(rows.map((r) => Number(r.id)));
+  return Promise.all(
+    customers.map(async (c) => {
+      const usage = c.pricing ? await currentUsage(c).catch(() => null) : null;
+      return {
+        id: c.id,
+        externalId: c.externalId,
+        name: c.name,
+        email: c.email,
+        plan: c.planCode,
+        anchor: c.rule.anchor?.toISOString() ?? null,
+        estimatedTotal: usage?.estimatedTotal ?? 0,
+        spend: usage && usage.currency ? displayMoney(usage.estimatedTotal, usage.currency as Currency) : "—",
+      };
+    }),
+  );
+}
+
+export const customerUpdateSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  email: z.email().max(254),
+  planCode: z.string().max(64).transform((v) => (v === "" ? null : v)),
+});
+
+/**
+ * Edits a customer's name and email, and subscribes a customer without a plan to one. Moving a
+ * subscribed customer to another plan (from their next period) is not supported yet: a plan
+ * change mid-period would reprice the period under way, so it is refused rather than done wrong.
+ */
+export async function updateCustomer(externalId: string, input: z.output<typeof customerUpdateSchema>) {
+  const sql = sqlClient();
+  const [before] = await sql<{ id: string; name: string; email: string; plan_code: string | null }[]>`
+    select c.id, c.name, c.email, p.code as plan_code from customers c left join plans p on p.id = c.plan_id where c.external_id = ${externalId}`;
+  if (!before) throw new ApiError("not_found", `No customer "${externalId}".`);
+  if (before.plan_code !== null && input.planCode !== before.plan_code) {
+    throw new ApiError("validation_failed", "Changing the plan of a subscribed customer is not supported yet.", [{ path: "planCode", message: `stays ${before.plan_code}` }]);
+  }
+  const plan = input.planCode ? await findPlanByCode(db(), { code: input.planCode }) : null;
+  if (input.planCode && !plan) throw new ApiError("validation_failed", `No plan "${input.planCode}".`, [{ path: "planCode", message: "unknown plan" }]);
+  await sql`update customers set name = ${input.name}, email = ${input.email}, plan_id = ${plan?.id ?? null} where id = ${before.id}`;
+  invalidateCatalog();
+  return { before: { name: before.name, email: before.email, planCode: before.plan_code }, after: input };
+}
