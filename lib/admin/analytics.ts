@@ -1,3 +1,4 @@
+import { Dec } from "@/lib/billing/money";
 import { sqlClient } from "@/lib/db/client";
 import { loadCustomersById } from "@/lib/metering/catalog";
 import { currentUsage } from "@/lib/metering/usage";
@@ -13,7 +14,7 @@ export type Revenue = {
   byPlan: { plan: string; total: number }[];
   byMetric: { metric: string; amount: number }[];
   topCustomers: { customer: string; name: string; total: number }[];
-  /** Usage charges (units above allowances) / subtotal, over invoiced revenue; decimal string. */
+  /** Usage charges (units above allowances) as a percentage of the subtotal, one decimal. */
   overageShare: string;
   usageSubtotal: number;
   subtotal: number;
@@ -53,7 +54,7 @@ export async function revenueAnalytics(currency = "USD"): Promise<Revenue> {
     byPlan: byPlan.map((r) => ({ plan: r.plan, total: Number(r.total) })),
     byMetric: byMetric.map((r) => ({ metric: r.metric, amount: Number(r.amount) })),
     topCustomers: top.map((r) => ({ customer: r.customer, name: r.name, total: Number(r.total) })),
-    overageShare: subtotal === 0 ? "0" : ((usageSubtotal * 1000) / subtotal / 10).toFixed(1),
+    overageShare: subtotal === 0 ? "0.0" : new Dec(usageSubtotal).times(100).dividedBy(subtotal).toDecimalPlaces(1, Dec.ROUND_HALF_UP).toFixed(1),
     usageSubtotal,
     subtotal,
     projectedCurrentPeriod: await projectedRevenue(currency),

@@ -1,0 +1,50 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { requireAdmin } from "@/lib/auth/session";
+import type { Currency } from "@/lib/billing/currencies";
+import { displayMoney } from "@/lib/billing/money";
+import { periodContaining } from "@/lib/billing/periods";
+import { sqlClient } from "@/lib/db/client";
+import { customerByExternalId } from "@/lib/metering/catalog";
+import { listAlerts } from "@/lib/portal/alerts";
+import { listCustomerInvoices } from "@/lib/portal/invoices";
+import { dailyUsage } from "@/lib/portal/usage-history";
+import { UsageChart } from "../../../(portal)/usage/usage-chart";
+import { CustomerForm } from "../customer-form";
+
+export const metadata: Metadata = { title: "Customer" };
+
+export default async function AdminCustomerPage({ params }: { params: Promise<{ externalId: string }> }) {
+  const { externalId } = await params;
+  await requireAdmin(`/admin/customers/${encodeURIComponent(externalId)}`);
+  const customer = await customerByExternalId(decodeURIComponent(externalId));
+  if (!customer) notFound();
+  const period = periodContaining(new Date(), customer.rule);
+  const [history, invoices, alerts] = await Promise.all([dailyUsage(customer.id, period), listCustomerInvoices(customer.id), listAlerts(customer.id, 20)]);
+  const plans = (await sqlClient()<{ code: string }[]>`select code from plans order by code`).map((p) => p.code);
+  return (
+    <>
+      <p><Link href="/admin/customers">← Customers</Link></p>
+      <h1>{customer.name} <code>{customer.externalId}</code></h1>
+      <p className="muted">Plan {customer.planCode ?? "none"} · {customer.rule.anchor ? `anchored on ${customer.rule.anchor.toISOString().slice(0, 10)}` : "calendar periods"}</p>
+      {history.filter((m) => m.days.some((d) => d.value !== "0")).map((m) => (
+        <section key={m.metric} className="card"><h2>{m.name} this period</h2><UsageChart name={m.name} unit={m.unit} days={m.days} /></section>
+      ))}
+      <section className="card" aria-labelledby="inv">
+        <h2 id="inv">Invoices</h2>
+        {invoices.length === 0 ? <p className="empty">No invoices yet.</p> : (
+          <div className="table-wrap"><table>
+            <thead><tr><th scope="col">Number</th><th scope="col">Period</th><th scope="col">Status</th><th scope="col" className="num">Total</th></tr></thead>
+            <tbody>{invoices.map((i) => <tr key={i.id}><td>{i.number ?? `Draft #${i.id}`}</td><td>{i.period.start.slice(0, 10)}</td><td><span className={`status ${i.status}`}>{i.status}</span></td><td className="num">{displayMoney(i.total, i.currency as Currency)}</td></tr>)}</tbody>
+          </table></div>
+        )}
+      </section>
+      <section className="card" aria-labelledby="al">
+        <h2 id="al">Alerts</h2>
+        {alerts.length === 0 ? <p className="empty">No alerts have fired.</p> : <ul>{alerts.map((a) => <li key={a.id}>{a.firedAt.slice(0, 16)}: {a.metric ?? "spend"} reached {a.threshold}</li>)}</ul>}
+      </section>
+      <CustomerForm plans={plans} existing={{ externalId: customer.externalId, name: customer.name, email: customer.email, plan: customer.planCode }} />
+    </>
+  );
+}

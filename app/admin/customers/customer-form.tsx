@@ -1,0 +1,49 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { createCustomerAction, updateCustomerAction, type ActionResult } from "../actions";
+import { ActionErrors } from "../action-errors";
+
+type Existing = { externalId: string; name: string; email: string; plan: string | null };
+
+/** Creates a customer, or edits one (name, email; a plan only for a customer without one). */
+export function CustomerForm({ plans, existing }: { plans: string[]; existing?: Existing }) {
+  const router = useRouter();
+  const [result, setResult] = useState<ActionResult<unknown> | null>(null);
+  const [pending, setPending] = useState(false);
+  async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const value = (name: string) => String(form.get(name) ?? "").trim();
+    setPending(true);
+    const outcome = existing
+      ? await updateCustomerAction(existing.externalId, { name: value("name"), email: value("email"), planCode: value("planCode") })
+      : await createCustomerAction({
+          externalId: value("externalId"), name: value("name"), email: value("email"),
+          planCode: value("planCode") || null, billingAnchor: value("billingAnchor") ? `${value("billingAnchor")}T00:00:00Z` : null,
+        });
+    setPending(false);
+    setResult(outcome);
+    if (outcome.ok) router.refresh();
+  }
+  const planLocked = existing?.plan != null;
+  return (
+    <form className="card form grid-form" onSubmit={onSubmit} aria-labelledby="customer-form">
+      <h2 id="customer-form">{existing ? "Edit customer" : "New customer"}</h2>
+      {!existing ? (<><label htmlFor="c-id">External id</label><input id="c-id" name="externalId" required maxLength={128} placeholder="cus_123" /></>) : null}
+      <label htmlFor="c-name">Name</label>
+      <input id="c-name" name="name" required maxLength={200} defaultValue={existing?.name} />
+      <label htmlFor="c-email">Billing email</label>
+      <input id="c-email" name="email" type="email" required maxLength={254} defaultValue={existing?.email} />
+      <label htmlFor="c-plan">Plan</label>
+      <select id="c-plan" name="planCode" defaultValue={existing?.plan ?? ""} disabled={planLocked} aria-describedby={planLocked ? "plan-note" : undefined}>
+        <option value="">(none: metered, not billed)</option>
+        {plans.map((p) => <option key={p} value={p}>{p}</option>)}
+      </select>
+      {planLocked ? (<><input type="hidden" name="planCode" value={existing!.plan!} /><p id="plan-note" className="muted small">Moving a subscribed customer to another plan is not supported yet.</p></>) : null}
+      {!existing ? (<><label htmlFor="c-anchor">Billing anchor (optional)</label><input id="c-anchor" name="billingAnchor" type="date" /></>) : null}
+      <ActionErrors result={result} success={() => (existing ? "Saved." : "Customer created.")} />
+      <button type="submit" className="btn" disabled={pending}>{existing ? "Save" : "Create customer"}</button>
+    </form>
+  );
+}

@@ -1,0 +1,16 @@
+import { requireAdmin } from "@/lib/auth/session";
+import { getInvoiceRun, serializeInvoiceRun } from "@/lib/billing/invoice-runs";
+import { ApiError } from "@/lib/http/api-error";
+
+/** An invoice run's progress for the console's progress bar (admins only; polled, read-only). */
+export async function GET(_req: Request, { params }: { params: Promise<{ id: string }> }) {
+  await requireAdmin("/admin/invoices");
+  const id = Number((await params).id);
+  if (!Number.isSafeInteger(id) || id <= 0) return Response.json({ error: "not found" }, { status: 404 });
+  try {
+    return Response.json(serializeInvoiceRun(await getInvoiceRun(id)), { headers: { "cache-control": "no-store" } });
+  } catch (error) {
+    if (error instanceof ApiError && error.code === "not_found") return Response.json({ error: "not found" }, { status: 404 });
+    throw error;
+  }
+}
