@@ -48,8 +48,8 @@ export async function publishVersionAction(planCode: string, pricing: unknown, e
     const input = { pricing: pricingSchema.parse(pricing), effective: z.enum(["next_period", "now"]).parse(effective) };
     const before = await getPlan(code);
     const plan = await publishPlanVersion(code, input);
-    const version = plan.versions[0];
-    await recordAudit(admin, { action: "plan.version_published", entityType: "plan", entityId: code, before: before.versions[0] ?? null, after: version });
+    const version = plan.versions[plan.versions.length - 1];
+    await recordAudit(admin, { action: "plan.version_published", entityType: "plan", entityId: code, before: before.versions[before.versions.length - 1] ?? null, after: version });
     revalidatePath("/admin/plans");
     return { version: version.version };
   });

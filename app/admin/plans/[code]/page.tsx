@@ -17,7 +17,7 @@ export default async function PlanPage({ params }: { params: Promise<{ code: str
     throw error;
   });
   const metrics = (await listAllMetrics()).map((m) => m.code);
-  const live = plan.versions[0];
+  const live = plan.versions[plan.versions.length - 1];
   return (
     <>
       <p><Link href="/admin/plans">← Plans</Link></p>
@@ -30,7 +30,7 @@ export default async function PlanPage({ params }: { params: Promise<{ code: str
           <table>
             <thead><tr><th scope="col">Version</th><th scope="col">Effective</th><th scope="col">Published</th></tr></thead>
             <tbody>
-              {plan.versions.map((v) => (
+              {[...plan.versions].reverse().map((v) => (
                 <tr key={v.version}><td>v{v.version}</td><td>{v.effective === "now" ? "from its period" : "from the next period"}{v.effectiveFrom ? ` (${v.effectiveFrom.slice(0, 16).replace("T", " ")} UTC)` : ""}</td><td>{v.createdAt.slice(0, 16).replace("T", " ")}</td></tr>
               ))}
             </tbody>
