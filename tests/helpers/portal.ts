@@ -40,7 +40,7 @@ export function serverActionId(filename: string, exportedName: string): string {
 }
 
 /** Calls a server action the way the browser does (or an attacker who knows its id). */
-export async function callServerAction(baseUrl: string, pagePath: string, actionId: string, args: unknown[], cookie?: string) {
+export async function callServerAction(baseUrl: string, pagePath: string, actionId: string, args: unknown[], cookie?: string, origin = baseUrl) {
   const res = await fetch(`${baseUrl}${pagePath}`, {
     method: "POST",
     redirect: "manual",
@@ -48,7 +48,7 @@ export async function callServerAction(baseUrl: string, pagePath: string, action
       "next-action": actionId,
       "content-type": "text/plain;charset=UTF-8",
       accept: "text/x-component",
-      origin: baseUrl,
+      origin,
       ...(cookie ? { cookie } : {}),
     },
     body: JSON.stringify(args),
