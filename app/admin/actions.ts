@@ -9,6 +9,7 @@ import { requireAdmin } from "@/lib/auth/session";
 import { createCustomer, customerInputSchema } from "@/lib/billing/customers";
 import { createInvoiceRun } from "@/lib/billing/invoice-runs";
 import { finalizeInvoice, payInvoice, voidInvoice } from "@/lib/billing/invoices";
+import type { PlanChange } from "@/lib/billing/plan-change";
 import { getPlan, publishPlanVersion } from "@/lib/billing/plans";
 import { pricingSchema } from "@/lib/billing/pricing-schema";
 import { ApiError, type ErrorDetail } from "@/lib/http/api-error";
@@ -75,13 +76,13 @@ export async function createCustomerAction(input: unknown): Promise<ActionResult
   });
 }
 
-export async function updateCustomerAction(externalId: string, input: unknown): Promise<ActionResult> {
+export async function updateCustomerAction(externalId: string, input: unknown): Promise<ActionResult<{ planChange: PlanChange | null }>> {
   const admin = await requireAdmin();
   return guarded(async () => {
     const { before, after } = await updateCustomer(z.string().min(1).max(128).parse(externalId), customerUpdateSchema.parse(input));
     await recordAudit(admin, { action: "customer.updated", entityType: "customer", entityId: externalId, before, after });
     revalidatePath("/admin/customers");
-    return undefined;
+    return { planChange: after.planChange };
   });
 }
 

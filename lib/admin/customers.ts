@@ -2,8 +2,7 @@ import { z } from "zod";
 import type { Currency } from "@/lib/billing/currencies";
 import { displayMoney } from "@/lib/billing/money";
 import { sqlClient } from "@/lib/db/client";
-import { findPlanByCode } from "@/lib/db/queries/catalog";
-import { db } from "@/lib/db/client";
+import { changePlan } from "@/lib/billing/plan-change";
 import { ApiError } from "@/lib/http/api-error";
 import { invalidateCatalog, loadCustomersById } from "@/lib/metering/catalog";
 import { currentUsage } from "@/lib/metering/usage";
@@ -42,21 +41,19 @@ export const customerUpdateSchema = z.object({
 });
 
 /**
- * Edits a customer's name and email, and subscribes a customer without a plan to one. Moving a
- * subscribed customer to another plan (from their next period) is not supported yet: a plan
- * change mid-period would reprice the period under way, so it is refused rather than done wrong.
+ * Edits a customer's name and email; a new plan takes effect from their next period (a customer
+ * without a plan is subscribed at once). See changePlan for what is refused.
  */
 export async function updateCustomer(externalId: string, input: z.output<typeof customerUpdateSchema>) {
   const sql = sqlClient();
   const [before] = await sql<{ id: string; name: string; email: string; plan_code: string | null }[]>`
     select c.id, c.name, c.email, p.code as plan_code from customers c left join plans p on p.id = c.plan_id where c.external_id = ${externalId}`;
   if (!before) throw new ApiError("not_found", `No customer "${externalId}".`);
-  if (before.plan_code !== null && input.planCode !== before.plan_code) {
-    throw new ApiError("validation_failed", "Changing the plan of a subscribed customer is not supported yet.", [{ path: "planCode", message: `stays ${before.plan_code}` }]);
+  if (input.planCode === null && before.plan_code !== null) {
+    throw new ApiError("validation_failed", "A subscribed customer cannot be left without a plan here; move them to another plan.", [{ path: "planCode", message: "choose a plan" }]);
   }
-  const plan = input.planCode ? await findPlanByCode(db(), { code: input.planCode }) : null;
-  if (input.planCode && !plan) throw new ApiError("validation_failed", `No plan "${input.planCode}".`, [{ path: "planCode", message: "unknown plan" }]);
-  await sql`update customers set name = ${input.name}, email = ${input.email}, plan_id = ${plan?.id ?? null} where id = ${before.id}`;
+  const change = input.planCode !== null ? await changePlan(externalId, input.planCode) : null;
+  await sql`update customers set name = ${input.name}, email = ${input.email} where id = ${before.id}`;
   invalidateCatalog();
-  return { before: { name: before.name, email: before.email, planCode: before.plan_code }, after: input };
+  return { before: { name: before.name, email: before.email, planCode: before.plan_code }, after: { name: input.name, email: input.email, planChange: change } };
 }

@@ -3,6 +3,7 @@ import { billable, periodContaining, previousPeriod, type Period } from "@/lib/b
 import type { Pricing } from "@/lib/billing/pricing-schema";
 import { versionPricing } from "@/lib/billing/pricing-schema";
 import { rate } from "@/lib/billing/rate";
+import { planIdForPeriod } from "@/lib/billing/subscription";
 import { sqlClient } from "@/lib/db/client";
 import { findPlanByCode, findPlanVersions } from "@/lib/db/queries/catalog";
 import { billedCustomers } from "@/lib/db/queries/invoice-runs";
@@ -33,12 +34,15 @@ export async function previewImpact(planCode: string, draft: Pricing, now = new 
   if (!plan) throw new ApiError("not_found", `No plan with code "${planCode}".`);
   const versions = await findPlanVersions(db(), { planIds: [plan.id] });
   const names = new Map((await sqlClient()<{ id: string; external_id: string; name: string }[]>`
-    select id, external_id, name from customers where plan_id = ${plan.id}`).map((r) => [Number(r.id), r]));
-  const customers = (await billedCustomers(sqlClient())).filter((c) => c.planId === plan.id);
-  const windows = customers.flatMap((customer) => {
+    select id, external_id, name from customers where plan_id = ${plan.id} or previous_plan_id = ${plan.id}`).map((r) => [Number(r.id), r]));
+  // The plan's customers in each period: a plan change moves a customer at a period boundary.
+  const windows = (await billedCustomers(sqlClient())).flatMap((customer) => {
     const current = periodContaining(now, customer.rule);
     const last = previousPeriod(current, customer.rule);
-    return [{ customer, period: current, kind: "current" as const }, ...(billable(customer, last) ? [{ customer, period: last, kind: "last" as const }] : [])];
+    return [
+      { customer, period: current, kind: "current" as const },
+      ...(billable(customer, last) ? [{ customer, period: last, kind: "last" as const }] : []),
+    ].filter((w) => planIdForPeriod(w.customer, w.period) === plan.id);
   });
   const metrics = [...(await metricsById()).values()];
   const usage = await usageFromEventLog(sqlClient(), windows.map((w) => ({ customerId: w.customer.id, period: w.period })), metrics);

@@ -10,11 +10,12 @@ import type { Period } from "./periods";
 import { versionPricing } from "./pricing-schema";
 import { rate, type Rating } from "./rate";
 import { usageFromEventLog } from "./invoice-usage";
+import { planIdForPeriod, type Subscription } from "./subscription";
 
 /** Days between finalization and the due date. */
 export const PAYMENT_TERMS_DAYS = 30;
 
-type CustomerForBilling = { id: number; planId: number | null };
+type CustomerForBilling = { id: number } & Subscription;
 type VersionRow = { id: string; plan_id: string; effective: "now" | "next_period"; effective_from: string; pricing: unknown };
 
 /**
@@ -23,9 +24,12 @@ type VersionRow = { id: string; plan_id: string; effective: "now" | "next_period
  * so inside a transaction nothing waits for a second pool connection.
  */
 async function rateFromEventLog(connection: Sql, items: { customer: CustomerForBilling; period: Period }[], metrics: BillableMetric[]) {
-  const billed = items.filter((item) => item.customer.planId !== null);
+  const billed = items.flatMap((item) => {
+    const planId = planIdForPeriod(item.customer, item.period);
+    return planId === null ? [] : [{ ...item, planId }];
+  });
   if (billed.length === 0) return [];
-  const planIds = [...new Set(billed.map((item) => item.customer.planId!))];
+  const planIds = [...new Set(billed.map((item) => item.planId))];
   const versions = await connection<VersionRow[]>`
     select id, plan_id, effective, to_json(effective_from) #>> '{}' as effective_from, pricing from plan_versions
     where plan_id = any(${connection.array(planIds)}::int8[]) order by version desc`;
@@ -38,9 +42,9 @@ async function rateFromEventLog(connection: Sql, items: { customer: CustomerForB
   }
   // Customers of one plan mostly share a period: choose its version once per (plan, period).
   const chosen = new Map<string, (VersionRow & { effectiveFrom: string }) | undefined>();
-  return billed.flatMap(({ customer, period }) => {
-    const key = `${customer.planId}:${period.start.getTime()}:${period.end.getTime()}`;
-    if (!chosen.has(key)) chosen.set(key, versionForPeriod(byPlan.get(customer.planId!) ?? [], period));
+  return billed.flatMap(({ customer, period, planId }) => {
+    const key = `${planId}:${period.start.getTime()}:${period.end.getTime()}`;
+    if (!chosen.has(key)) chosen.set(key, versionForPeriod(byPlan.get(planId) ?? [], period));
     const version = chosen.get(key);
     if (!version) return [];
     const used = usage.get(`${customer.id}:${period.start.getTime()}`)!;
@@ -78,7 +82,7 @@ export async function draftInvoice(customer: CustomerForBilling, period: Period)
 }
 
 /** Raw rows: the shared client leaves timestamps as strings (drizzle's driver setting). */
-type InvoiceRow = { id: string; customer_id: string; plan_id: string | null; status: Invoice["status"]; period_start: string; period_end: string };
+type InvoiceRow = { id: string; customer_id: string; plan_id: string | null; previous_plan_id: string | null; plan_changes_at: string | null; status: Invoice["status"]; period_start: string; period_end: string };
 
 /**
  * Finalizes a draft: under the customer's counter lock (no ingest flush is half-way for this
@@ -91,14 +95,19 @@ export async function finalizeInvoice(id: number, options: { now?: Date; beforeC
   const metrics = [...(await metricsById()).values()];
   await sqlClient().begin(async (tx) => {
     const [invoice] = await tx<InvoiceRow[]>`
-      select i.id, i.customer_id, c.plan_id, i.status, i.period_start, i.period_end
+      select i.id, i.customer_id, c.plan_id, c.previous_plan_id, to_json(c.plan_changes_at) #>> '{}' as plan_changes_at, i.status, i.period_start, i.period_end
       from invoices i join customers c on c.id = i.customer_id where i.id = ${id} for update of i`;
     if (!invoice) throw new ApiError("not_found", `No invoice ${id}.`);
     if (invoice.status !== "draft") throw new ApiError("conflict", `Invoice ${id} is already ${invoice.status}.`);
     const period = { start: new Date(invoice.period_start), end: new Date(invoice.period_end) };
     if (period.end.getTime() > now.getTime()) throw new ApiError("conflict", `The period of invoice ${id} has not ended yet.`);
     await tx`select pg_advisory_xact_lock(${COUNTER_LOCK_NAMESPACE}, ${Number(invoice.customer_id)}::int4)`;
-    const customer = { id: Number(invoice.customer_id), planId: invoice.plan_id === null ? null : Number(invoice.plan_id) };
+    const customer = {
+      id: Number(invoice.customer_id),
+      planId: invoice.plan_id === null ? null : Number(invoice.plan_id),
+      previousPlanId: invoice.previous_plan_id === null ? null : Number(invoice.previous_plan_id),
+      planChangesAt: invoice.plan_changes_at === null ? null : new Date(invoice.plan_changes_at),
+    };
     const [priced] = await rateFromEventLog(tx as unknown as Sql, [{ customer, period }], metrics);
     if (!priced) throw new ApiError("conflict", `Invoice ${id} has no plan version to price it.`);
     const [{ last_number }] = await tx<{ last_number: number }[]>`

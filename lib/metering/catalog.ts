@@ -3,6 +3,7 @@ import { findCustomers, findPlanVersions, listMetrics, type PlanVersionSummary }
 import type { BillableMetric } from "@/lib/db/schema";
 import { versionPricing, type Pricing } from "@/lib/billing/pricing-schema";
 import { periodContaining, type Period, type PeriodRule } from "@/lib/billing/periods";
+import { planIdForPeriod, subscriptionPlanIds } from "@/lib/billing/subscription";
 
 export type CustomerInfo = {
   id: number;
@@ -10,7 +11,10 @@ export type CustomerInfo = {
   name: string;
   email: string;
   createdAt: Date;
+  /** The plan from planChangesAt on (see lib/billing/subscription.ts); planCode is the plan of the current period. */
   planId: number | null;
+  previousPlanId: number | null;
+  planChangesAt: Date | null;
   planCode: string | null;
   planVersionId: number | null;
   pricing: Pricing | null;
@@ -57,20 +61,25 @@ type CustomerRow = Awaited<ReturnType<typeof findCustomers>>[number];
 
 /** Customer rows with their plans' versions (one query for all the plans involved). */
 async function toCustomerInfos(rows: CustomerRow[], now: number): Promise<CustomerInfo[]> {
-  const planIds = [...new Set(rows.flatMap((row) => (row.planId === null ? [] : [row.planId])))];
+  const planIds = [...new Set(rows.flatMap((row) => subscriptionPlanIds(row)))];
   const versionsByPlan = new Map<number, PlanVersionSummary[]>();
   for (const version of await findPlanVersions(db(), { planIds })) {
     const list = versionsByPlan.get(version.planId) ?? [];
     list.push(version);
     versionsByPlan.set(version.planId, list);
   }
-  return rows.map((row) => toCustomerInfo(row, row.planId === null ? [] : (versionsByPlan.get(row.planId) ?? []), now));
+  return rows.map((row) => toCustomerInfo(row, versionsByPlan, now));
 }
 
-function toCustomerInfo(row: CustomerRow, versions: PlanVersionSummary[], now: number): CustomerInfo {
-  const latest = versions[0] ? versionPricing(versions[0].id, versions[0].pricing) : null;
+function toCustomerInfo(row: CustomerRow, versionsByPlan: Map<number, PlanVersionSummary[]>, now: number): CustomerInfo {
+  // A plan change never crosses intervals, so either plan's latest version gives the period rule.
+  const anyVersions = versionsByPlan.get(row.planId ?? row.previousPlanId ?? -1) ?? [];
+  const latest = anyVersions[0] ? versionPricing(anyVersions[0].id, anyVersions[0].pricing) : null;
   const rule: PeriodRule = { interval: latest?.interval ?? "month", anchor: row.billingAnchor };
-  const current = versionForPeriod(versions, periodContaining(new Date(now), rule));
+  const period = periodContaining(new Date(now), rule);
+  const planNow = planIdForPeriod(row, period);
+  const versions = planNow === null ? [] : (versionsByPlan.get(planNow) ?? []);
+  const current = versionForPeriod(versions, period);
   const pricing = current ? versionPricing(current.id, current.pricing) : null;
   return {
     id: row.id,
@@ -79,7 +88,9 @@ function toCustomerInfo(row: CustomerRow, versions: PlanVersionSummary[], now: n
     email: row.email,
     createdAt: row.createdAt,
     planId: row.planId,
-    planCode: row.planCode,
+    previousPlanId: row.previousPlanId,
+    planChangesAt: row.planChangesAt,
+    planCode: planNow === row.planId ? row.planCode : row.previousPlanCode,
     planVersionId: current?.id ?? null,
     pricing,
     rule,

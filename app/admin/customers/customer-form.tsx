@@ -6,7 +6,7 @@ import { ActionErrors } from "../action-errors";
 
 type Existing = { externalId: string; name: string; email: string; plan: string | null };
 
-/** Creates a customer, or edits one (name, email; a plan only for a customer without one). */
+/** Creates a customer, or edits one (name, email, plan from the next period). */
 export function CustomerForm({ plans, existing }: { plans: string[]; existing?: Existing }) {
   const router = useRouter();
   const [result, setResult] = useState<ActionResult<unknown> | null>(null);
@@ -26,7 +26,6 @@ export function CustomerForm({ plans, existing }: { plans: string[]; existing?: 
     setResult(outcome);
     if (outcome.ok) router.refresh();
   }
-  const planLocked = existing?.plan != null;
   return (
     <form className="card form grid-form" onSubmit={onSubmit} aria-labelledby="customer-form">
       <h2 id="customer-form">{existing ? "Edit customer" : "New customer"}</h2>
@@ -36,14 +35,22 @@ export function CustomerForm({ plans, existing }: { plans: string[]; existing?: 
       <label htmlFor="c-email">Billing email</label>
       <input id="c-email" name="email" type="email" required maxLength={254} defaultValue={existing?.email} />
       <label htmlFor="c-plan">Plan</label>
-      <select id="c-plan" name="planCode" defaultValue={existing?.plan ?? ""} disabled={planLocked} aria-describedby={planLocked ? "plan-note" : undefined}>
+      <select id="c-plan" name="planCode" defaultValue={existing?.plan ?? ""} aria-describedby={existing?.plan ? "plan-note" : undefined}>
         <option value="">(none: metered, not billed)</option>
         {plans.map((p) => <option key={p} value={p}>{p}</option>)}
       </select>
-      {planLocked ? (<><input type="hidden" name="planCode" value={existing!.plan!} /><p id="plan-note" className="muted small">Moving a subscribed customer to another plan is not supported yet.</p></>) : null}
+      {existing?.plan ? <p id="plan-note" className="muted small">A new plan takes effect from the customer&apos;s next period; the current one keeps its plan.</p> : null}
       {!existing ? (<><label htmlFor="c-anchor">Billing anchor (optional)</label><input id="c-anchor" name="billingAnchor" type="date" /></>) : null}
-      <ActionErrors result={result} success={() => (existing ? "Saved." : "Customer created.")} />
+      <ActionErrors result={result} success={(data) => (existing ? savedText(data) : "Customer created.")} />
       <button type="submit" className="btn" disabled={pending}>{existing ? "Save" : "Create customer"}</button>
     </form>
   );
+}
+
+function savedText(data: unknown): string {
+  const change = (data as { planChange?: { kind: string; planCode: string; effectiveFrom: string | null } } | undefined)?.planChange;
+  if (!change || change.kind === "unchanged") return "Saved.";
+  if (change.kind === "cancelled") return "Saved; the pending plan change is cancelled.";
+  if (change.kind === "subscribed") return `Saved; subscribed to ${change.planCode}.`;
+  return `Saved; moves to ${change.planCode} on ${change.effectiveFrom?.slice(0, 10)}.`;
 }

@@ -34,12 +34,12 @@ export async function addInvoiceRunProgress(db: Db, params: { id: number; done: 
 }
 
 /** A customer with a plan, as an invoice run needs it: no more than that, for 10,000s of rows. */
-export type BilledCustomer = { id: number; planId: number; createdAt: Date; rule: PeriodRule };
+export type BilledCustomer = { id: number; planId: number; previousPlanId: number | null; planChangesAt: Date | null; createdAt: Date; rule: PeriodRule };
 
 /** Every customer with a plan (or those of `ids`), in id order, with the period rule of their plan. */
 export async function billedCustomers(sql: Sql, ids?: number[]): Promise<BilledCustomer[]> {
-  const rows = await sql<{ id: string; plan_id: string; created_at: string; billing_anchor: string | null; interval: BillingInterval }[]>`
-    select c.id, c.plan_id, to_json(c.created_at) #>> '{}' as created_at, to_json(c.billing_anchor) #>> '{}' as billing_anchor,
+  const rows = await sql<{ id: string; plan_id: string; previous_plan_id: string | null; plan_changes_at: string | null; created_at: string; billing_anchor: string | null; interval: BillingInterval }[]>`
+    select c.id, c.plan_id, c.previous_plan_id, to_json(c.plan_changes_at) #>> '{}' as plan_changes_at, to_json(c.created_at) #>> '{}' as created_at, to_json(c.billing_anchor) #>> '{}' as billing_anchor,
       coalesce((select v.pricing ->> 'interval' from plan_versions v where v.plan_id = c.plan_id order by v.version desc limit 1), 'month') as interval
     from customers c
     where c.plan_id is not null ${ids ? sql`and c.id = any(${sql.array(ids)}::int8[])` : sql``}
@@ -47,6 +47,8 @@ export async function billedCustomers(sql: Sql, ids?: number[]): Promise<BilledC
   return rows.map((row) => ({
     id: Number(row.id),
     planId: Number(row.plan_id),
+    previousPlanId: row.previous_plan_id === null ? null : Number(row.previous_plan_id),
+    planChangesAt: row.plan_changes_at === null ? null : new Date(row.plan_changes_at),
     createdAt: new Date(row.created_at),
     rule: { interval: row.interval, anchor: row.billing_anchor === null ? null : new Date(row.billing_anchor) },
   }));

@@ -8,6 +8,10 @@ export const customers = pgTable("customers", {
   email: text("email").notNull(),
   /** null: metered but not billed. */
   planId: bigint("plan_id", { mode: "number" }).references(() => plans.id),
+  /** The plan before a change: it still prices the periods that start before plan_changes_at. */
+  previousPlanId: bigint("previous_plan_id", { mode: "number" }).references(() => plans.id),
+  /** Start of the first period priced by plan_id after a plan change (null: no change). */
+  planChangesAt: timestamp("plan_changes_at", { withTimezone: true }),
   /** null: calendar periods (1st of the month / year, 00:00 UTC). */
   billingAnchor: timestamp("billing_anchor", { withTimezone: true }),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

@@ -27,7 +27,10 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
     <>
       <p><Link href="/admin/customers">← Customers</Link></p>
       <h1>{customer.name} <code>{customer.externalId}</code></h1>
-      <p className="muted">Plan {customer.planCode ?? "none"} · {customer.rule.anchor ? `anchored on ${customer.rule.anchor.toISOString().slice(0, 10)}` : "calendar periods"}</p>
+      <p className="muted">
+        Plan {customer.planCode ?? "none"} · {customer.rule.anchor ? `anchored on ${customer.rule.anchor.toISOString().slice(0, 10)}` : "calendar periods"}
+        {customer.planChangesAt && customer.planChangesAt.getTime() > Date.now() ? ` · a plan change takes effect on ${customer.planChangesAt.toISOString().slice(0, 10)}` : ""}
+      </p>
       {history.filter((m) => m.days.some((d) => d.value !== "0")).map((m) => (
         <section key={m.metric} className="card"><h2>{m.name} this period</h2><UsageChart name={m.name} unit={m.unit} days={m.days} /></section>
       ))}

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import "./helpers/env";
+import { createCustomer } from "@/lib/billing/customers";
+import { draftInvoices } from "@/lib/billing/invoices";
+import { changePlan } from "@/lib/billing/plan-change";
+import { periodContaining, previousPeriod } from "@/lib/billing/periods";
+import { createPlan } from "@/lib/billing/plans";
+import { pricingSchema } from "@/lib/billing/pricing-schema";
+import { rate } from "@/lib/billing/rate";
+import { closeDb } from "@/lib/db/client";
+import { customerByExternalId, invalidateCatalog, loadCustomersById } from "@/lib/metering/catalog";
+import { ingestEvents } from "@/lib/metering/ingest";
+import { defineMetric } from "@/lib/metering/metrics";
+import { currentUsage } from "@/lib/metering/usage";
+import { closeRedis } from "@/lib/redis/client";
+import { resetState, testSql } from "./helpers/fixtures";
+
+const pricing = (unitPrice: string, interval = "month") =>
+  pricingSchema.parse({ currency: "USD", interval, taxRate: "0", charges: [{ metric: "api_calls", model: "per_unit", unitPrice }] });
+const rule = { interval: "month" as const, anchor: null };
+const current = periodContaining(new Date(), rule);
+const previous = previousPeriod(current, rule);
+const midPrevious = new Date((previous.start.getTime() + previous.end.getTime()) / 2);
+
+describe("plan changes take effect from the next period", () => {
+  const sql = testSql();
+
+  beforeAll(async () => {
+    await resetState();
+    await defineMetric({ code: "api_calls", name: "API calls", unit: "call", aggregation: "sum", property: null, decimals: 0 });
+    await createPlan({ code: "basic", name: "Basic", pricing: pricing("0.01") });
+    await createPlan({ code: "pro", name: "Pro", pricing: pricing("0.02") });
+    await createPlan({ code: "annual", name: "Annual", pricing: pricing("0.01", "year") });
+    await createCustomer({ externalId: "cus_mover", name: "Mover", email: "m@example.test", planCode: "basic" });
+    await sql`update customers set created_at = now() - interval '120 days'`;
+    const receipts = await ingestEvents([
+      { id: "before", customer: "cus_mover", metric: "api_calls", quantity: 1000, timestamp: new Date(previous.start.getTime() + 3_600_000).toISOString() },
+      { id: "after", customer: "cus_mover", metric: "api_calls", quantity: 3000 },
+    ]);
+    expect(receipts.every((r) => r.status === "accepted")).toBe(true);
+  });
+
+  afterAll(async () => {
+    await sql.end();
+    await closeDb();
+    await closeRedis();
+  });
+
+  it("prices the period under way with the old plan and the next one with the new plan", async () => {
+    // Changed in the middle of last period: last period stays on basic, this one is on pro.
+    const change = await changePlan("cus_mover", "pro", midPrevious);
+    expect(change).toEqual({ kind: "scheduled", planCode: "pro", effectiveFrom: current.start.toISOString() });
+    invalidateCatalog();
+    const customer = (await customerByExternalId("cus_mover"))!;
+    expect(customer.planCode).toBe("pro");
+
+    const [lastId] = await draftInvoices([{ customer, period: previous }]);
+    const [last] = await sql<{ total: string; plan: string }[]>`
+      select i.total::text, p.code as plan from invoices i join plan_versions v on v.id = i.plan_version_id join plans p on p.id = v.plan_id where i.id = ${lastId}`;
+    expect(last).toEqual({ total: String(rate(pricing("0.01"), new Map([["api_calls", "1000"]])).total), plan: "basic" });
+
+    const usage = await currentUsage(customer);
+    expect(usage.estimatedTotal).toBe(rate(pricing("0.02"), new Map([["api_calls", "3000"]])).total);
+    const [thisId] = await draftInvoices([{ customer, period: current }]);
+    const [now] = await sql<{ total: string }[]>`select total::text from invoices where id = ${thisId}`;
+    expect(Number(now.total)).toBe(usage.estimatedTotal);
+    await sql`delete from invoices where id = ${thisId}`;
+  });
+
+  it("refuses a second change while the last change's first period is being invoiced, and another interval", async () => {
+    await expect(changePlan("cus_mover", "basic", new Date(current.start.getTime() + 3_600_000))).rejects.toThrow(/still being invoiced/);
+    await expect(changePlan("cus_mover", "annual", new Date(current.start.getTime() + 3 * 86_400_000))).rejects.toThrow(/bills per year/);
+  });
+
+  it("replaces or cancels a change that has not taken effect yet", async () => {
+    const later = new Date(current.start.getTime() + 3 * 86_400_000);
+    const scheduled = await changePlan("cus_mover", "basic", later);
+    expect(scheduled).toEqual({ kind: "scheduled", planCode: "basic", effectiveFrom: current.end.toISOString() });
+    const cancelled = await changePlan("cus_mover", "pro", later);
+    expect(cancelled.kind).toBe("cancelled");
+    const [row] = await sql<{ plan: string; previous: string | null; changes_at: Date | null }[]>`
+      select p.code as plan, c.previous_plan_id as previous, c.plan_changes_at as changes_at from customers c join plans p on p.id = c.plan_id where external_id = 'cus_mover'`;
+    expect(row).toEqual({ plan: "pro", previous: null, changes_at: null });
+    const [customer] = await loadCustomersById([Number((await sql`select id from customers where external_id = 'cus_mover'`)[0].id)]);
+    expect(customer.planCode).toBe("pro");
+  });
+});
