@@ -120,10 +120,11 @@ describe("admin console", () => {
     }
     expect(await snapshot()).toEqual(before);
     // The same call with the admin's session works: the refusals above are about who asks.
-    const ok = await callServerAction(server.url, "/admin", serverActionId("app/admin/actions.ts", "createApiKeyAction"), ["made by the admin"], adminCookie);
+    const keyName = `made by the admin ${Date.now()}`;
+    const ok = await callServerAction(server.url, "/admin", serverActionId("app/admin/actions.ts", "createApiKeyAction"), [keyName], adminCookie);
     expect(ok.status).toBe(200);
     expect(ok.body).toContain('"ok":true');
-    expect((await sql`select id from api_keys where name = 'made by the admin'`).length).toBe(1);
+    expect((await sql`select id from api_keys where name = ${keyName}`).length).toBe(1);
     expect((await sql`select action from audit_log where action = 'api_key.created'`).length).toBe(1);
   });
 
