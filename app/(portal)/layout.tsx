@@ -1,7 +1,5 @@
-import Link from "next/link";
 import { requireCustomer } from "@/lib/auth/session";
-import { NavLinks } from "./nav-links";
-import { SignOutButton } from "./sign-out-button";
+import { TopBar } from "../top-bar";
 
 const LINKS = [
   { href: "/overview", label: "Overview" },
@@ -14,14 +12,7 @@ export default async function PortalLayout({ children }: { children: React.React
   const user = await requireCustomer();
   return (
     <>
-      <header className="topbar">
-        <Link href="/overview" className="brand">Meterline</Link>
-        <NavLinks links={LINKS} />
-        <div className="who">
-          <span className="muted" title={user.email}>{user.name}</span>
-          <SignOutButton />
-        </div>
-      </header>
+      <TopBar brand="Meterline" home="/overview" links={LINKS} who={user.name} whoTitle={user.email} />
       <main>{children}</main>
     </>
   );

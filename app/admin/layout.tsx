@@ -1,7 +1,5 @@
-import Link from "next/link";
 import { requireAdmin } from "@/lib/auth/session";
-import { NavLinks } from "../(portal)/nav-links";
-import { SignOutButton } from "../(portal)/sign-out-button";
+import { TopBar } from "../top-bar";
 
 const LINKS = [
   { href: "/admin/plans", label: "Plans" },
@@ -17,14 +15,7 @@ export default async function AdminLayout({ children }: { children: React.ReactN
   const user = await requireAdmin();
   return (
     <>
-      <header className="topbar">
-        <Link href="/admin" className="brand">Meterline console</Link>
-        <NavLinks links={LINKS} />
-        <div className="who">
-          <span className="muted">{user.email}</span>
-          <SignOutButton />
-        </div>
-      </header>
+      <TopBar brand="Meterline console" home="/admin" links={LINKS} who={user.email} />
       <main>{children}</main>
     </>
   );
