@@ -38,6 +38,20 @@ export const customerUpdateSchema = z.object({
   name: z.string().trim().min(1).max(200),
   email: z.email().max(254),
   planCode: z.string().max(64).transform((v) => (v === "" ? null : v)),
+  /** "50, 90, 100": the customer's own usage alert percentages; empty: the plan's. */
+  alertPercentages: z
+    .string()
+    .max(100)
+    .default("")
+    .transform((v, ctx) => {
+      if (v.trim() === "") return null;
+      const values = v.split(",").map((p) => Number(p.trim()));
+      if (values.some((p) => !Number.isInteger(p) || p < 1 || p > 1000) || values.length > 10) {
+        ctx.addIssue({ code: "custom", message: "whole percentages from 1 to 1000, separated by commas (at most 10)" });
+        return z.NEVER;
+      }
+      return [...new Set(values)].sort((a, b) => a - b);
+    }),
 });
 
 /**
@@ -46,14 +60,18 @@ export const customerUpdateSchema = z.object({
  */
 export async function updateCustomer(externalId: string, input: z.output<typeof customerUpdateSchema>) {
   const sql = sqlClient();
-  const [before] = await sql<{ id: string; name: string; email: string; plan_code: string | null }[]>`
-    select c.id, c.name, c.email, p.code as plan_code from customers c left join plans p on p.id = c.plan_id where c.external_id = ${externalId}`;
+  const [before] = await sql<{ id: string; name: string; email: string; plan_code: string | null; alert_percentages: number[] | null }[]>`
+    select c.id, c.name, c.email, p.code as plan_code, c.alert_percentages from customers c left join plans p on p.id = c.plan_id where c.external_id = ${externalId}`;
   if (!before) throw new ApiError("not_found", `No customer "${externalId}".`);
   if (input.planCode === null && before.plan_code !== null) {
     throw new ApiError("validation_failed", "A subscribed customer cannot be left without a plan here; move them to another plan.", [{ path: "planCode", message: "choose a plan" }]);
   }
   const change = input.planCode !== null ? await changePlan(externalId, input.planCode) : null;
-  await sql`update customers set name = ${input.name}, email = ${input.email} where id = ${before.id}`;
+  await sql`update customers set name = ${input.name}, email = ${input.email},
+    alert_percentages = ${input.alertPercentages === null ? null : `{${input.alertPercentages.join(",")}}`}::int[] where id = ${before.id}`;
   invalidateCatalog();
-  return { before: { name: before.name, email: before.email, planCode: before.plan_code }, after: { name: input.name, email: input.email, planChange: change } };
+  return {
+    before: { name: before.name, email: before.email, planCode: before.plan_code, alertPercentages: before.alert_percentages },
+    after: { name: input.name, email: input.email, planChange: change, alertPercentages: input.alertPercentages },
+  };
 }

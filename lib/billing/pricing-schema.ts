@@ -66,6 +66,8 @@ export const pricingSchema = z
     minimumCommitment: decimalString.default("0"),
     taxRate: decimalString.default("0"),
     charges: z.array(chargeSchema).max(100),
+    /** Usage alerts: percentages of each metric's included allowance (default 80, 95, 100). */
+    alerts: z.object({ usagePercentages: z.array(z.number().int().min(1).max(1000)).max(10) }).optional(),
   })
   .superRefine((pricing, ctx) => {
     const seen = new Set<string>();

@@ -16,6 +16,8 @@ export type CustomerInfo = {
   previousPlanId: number | null;
   planChangesAt: Date | null;
   planCode: string | null;
+  /** The customer's own usage alert percentages, replacing the plan's; null: the plan's. */
+  alertPercentages: number[] | null;
   planVersionId: number | null;
   pricing: Pricing | null;
   rule: PeriodRule;
@@ -91,6 +93,7 @@ function toCustomerInfo(row: CustomerRow, versionsByPlan: Map<number, PlanVersio
     previousPlanId: row.previousPlanId,
     planChangesAt: row.planChangesAt,
     planCode: planNow === row.planId ? row.planCode : row.previousPlanCode,
+    alertPercentages: row.alertPercentages,
     planVersionId: current?.id ?? null,
     pricing,
     rule,

@@ -3,12 +3,15 @@ import { sqlClient } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { applyCounters } from "./apply";
+import type { UsageThreshold } from "./alerts";
 import type { CountedEvent } from "./counters";
 
 /** An event that passed validation and lookup, ready to be stored. */
 export type PreparedEvent = CountedEvent & {
   customerId: number;
   properties: string | null; // JSON
+  /** Usage alert thresholds of this event's customer, metric and period (see alerts.ts). */
+  thresholds: UsageThreshold[];
 };
 
 export type StoreOutcome = "accepted" | "duplicate" | "period_closed";
@@ -138,6 +141,7 @@ class GroupCommitter {
   private async insert(connection: ReservedSql, events: PreparedEvent[], rows: number[]) {
     const done = this.appliedOutbox.splice(0);
     const column = <T>(pick: (event: PreparedEvent) => T) => rows.map((i) => pick(events[i]));
+    const thresholds = alertThresholds(events, rows);
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await connection<{ outbox_id: string | null; customer_id: string; event_id: string }[]>`
@@ -177,7 +181,26 @@ class GroupCommitter {
               quantity_max = greatest(t.quantity_max, excluded.quantity_max),
               latest_key = greatest(t.latest_key, excluded.latest_key),
               latest_quantity = case when excluded.latest_key > t.latest_key then excluded.latest_quantity else t.latest_quantity end
-          ), outbox as (
+            returning t.customer_id, t.metric_id, t.period_start, t.event_count, t.quantity_sum, t.quantity_max, t.latest_quantity
+          )${thresholds.percents.length === 0 ? connection`` : connection`, alerts as (
+            -- Usage alerts, in the same statement as the totals they are checked against: every
+            -- threshold the new total has reached gets a row, and the unique key makes each fire
+            -- once per customer, metric, threshold and period, however many flushes cross it.
+            insert into usage_alerts (customer_id, kind, metric_id, threshold, period_start, observed)
+            select th.customer_id, 'usage_percent', th.metric_id, th.percent, tr.period_start, v.value::text
+            from unnest(${connection.array(thresholds.customerIds)}::int8[], ${connection.array(thresholds.metricIds)}::int4[],
+                        ${connection.array(thresholds.periodMs)}::int8[], ${connection.array(thresholds.percents)}::text[],
+                        ${connection.array(thresholds.quantities)}::numeric[]) as th(customer_id, metric_id, period_ms, percent, quantity)
+            join totals tr on tr.customer_id = th.customer_id and tr.metric_id = th.metric_id
+              and tr.period_start = timestamptz 'epoch' + th.period_ms * interval '1 millisecond'
+            join billable_metrics m on m.id = th.metric_id
+            cross join lateral (select case m.aggregation when 'sum' then tr.quantity_sum when 'count' then tr.event_count::numeric
+                                  when 'max' then tr.quantity_max when 'latest' then tr.latest_quantity end as value) as v
+            where v.value >= th.quantity
+            order by th.customer_id, th.metric_id, th.percent
+            on conflict do nothing
+            returning id
+          )`}, outbox as (
             insert into counter_outbox (customer_ids)
             select array_agg(distinct customer_id order by customer_id) from ins having count(*) > 0
             returning id
@@ -198,6 +221,27 @@ class GroupCommitter {
       }
     }
   }
+}
+
+/** One row per (customer, metric, period, threshold) among the rows of a flush, as columns. */
+function alertThresholds(events: PreparedEvent[], rows: number[]) {
+  const columns = { customerIds: [] as number[], metricIds: [] as number[], periodMs: [] as number[], percents: [] as string[], quantities: [] as string[] };
+  const seen = new Set<string>();
+  for (const i of rows) {
+    const event = events[i];
+    if (event.thresholds.length === 0) continue;
+    const key = `${event.customerId}:${event.metric.id}:${event.period.start.getTime()}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    for (const threshold of event.thresholds) {
+      columns.customerIds.push(event.customerId);
+      columns.metricIds.push(event.metric.id);
+      columns.periodMs.push(event.period.start.getTime());
+      columns.percents.push(threshold.percent);
+      columns.quantities.push(threshold.quantity);
+    }
+  }
+  return columns;
 }
 
 const holder = globalThis as unknown as { meterlineCommitter?: GroupCommitter };

@@ -1,5 +1,6 @@
 import type { BillableMetric } from "@/lib/db/schema";
 import { customerPeriod, customersByExternalId, metricsByCode, type CustomerInfo } from "./catalog";
+import { usageThresholds } from "./alerts";
 import { eventSchema, MAX_FUTURE_MS, type EventInput, type Receipt, type ReceiptError } from "./event-schema";
 import { groupCommitter, type PreparedEvent } from "./group-commit";
 import { canonicalPropertyValue, parseQuantity } from "./quantity";
@@ -81,6 +82,7 @@ function prepare(
     quantity: quantity.value,
     distinctValue,
     properties: event.properties ? JSON.stringify(event.properties) : null,
+    thresholds: usageThresholds(customer, metric, period, customerPeriod(customer, nowMs)),
   };
 }
 

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { createCustomerAction, updateCustomerAction, type ActionResult } from "../actions";
 import { ActionErrors } from "../action-errors";
 
-type Existing = { externalId: string; name: string; email: string; plan: string | null };
+type Existing = { externalId: string; name: string; email: string; plan: string | null; alertPercentages: number[] | null };
 
 /** Creates a customer, or edits one (name, email, plan from the next period). */
 export function CustomerForm({ plans, existing }: { plans: string[]; existing?: Existing }) {
@@ -17,7 +17,7 @@ export function CustomerForm({ plans, existing }: { plans: string[]; existing?: 
     const value = (name: string) => String(form.get(name) ?? "").trim();
     setPending(true);
     const outcome = existing
-      ? await updateCustomerAction(existing.externalId, { name: value("name"), email: value("email"), planCode: value("planCode") })
+      ? await updateCustomerAction(existing.externalId, { name: value("name"), email: value("email"), planCode: value("planCode"), alertPercentages: value("alertPercentages") })
       : await createCustomerAction({
           externalId: value("externalId"), name: value("name"), email: value("email"),
           planCode: value("planCode") || null, billingAnchor: value("billingAnchor") ? `${value("billingAnchor")}T00:00:00Z` : null,
@@ -40,6 +40,12 @@ export function CustomerForm({ plans, existing }: { plans: string[]; existing?: 
         {plans.map((p) => <option key={p} value={p}>{p}</option>)}
       </select>
       {existing?.plan ? <p id="plan-note" className="muted small">A new plan takes effect from the customer&apos;s next period; the current one keeps its plan.</p> : null}
+      {existing ? (
+        <>
+          <label htmlFor="c-alerts">Usage alerts (% of allowance)</label>
+          <input id="c-alerts" name="alertPercentages" defaultValue={existing.alertPercentages?.join(", ") ?? ""} placeholder="the plan's (80, 95, 100)" maxLength={100} />
+        </>
+      ) : null}
       {!existing ? (<><label htmlFor="c-anchor">Billing anchor (optional)</label><input id="c-anchor" name="billingAnchor" type="date" /></>) : null}
       <ActionErrors result={result} success={(data) => (existing ? savedText(data) : "Customer created.")} />
       <button type="submit" className="btn" disabled={pending}>{existing ? "Save" : "Create customer"}</button>

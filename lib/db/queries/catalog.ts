@@ -36,6 +36,7 @@ export async function findCustomers(db: Db, params: { externalIds: string[] } | 
       previousPlanId: customers.previousPlanId,
       previousPlanCode: sql<string | null>`(select p.code from plans p where p.id = ${customers.previousPlanId})`,
       planChangesAt: customers.planChangesAt,
+      alertPercentages: customers.alertPercentages,
       /** Starts (epoch ms) of this customer's periods whose invoice is no longer a draft. */
       closedPeriodStarts: sql<string[]>`coalesce((select array_agg((extract(epoch from i.period_start) * 1000)::int8::text)
         from invoices i where i.customer_id = ${customers.id} and i.status <> 'draft'), '{}')`,

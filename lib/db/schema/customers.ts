@@ -1,4 +1,4 @@
-import { bigint, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import { plans } from "./plans";
 
 export const customers = pgTable("customers", {
@@ -14,6 +14,8 @@ export const customers = pgTable("customers", {
   planChangesAt: timestamp("plan_changes_at", { withTimezone: true }),
   /** null: calendar periods (1st of the month / year, 00:00 UTC). */
   billingAnchor: timestamp("billing_anchor", { withTimezone: true }),
+  /** Usage alert thresholds in % of each allowance, replacing the plan's; null: the plan's. */
+  alertPercentages: integer("alert_percentages").array(),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
 

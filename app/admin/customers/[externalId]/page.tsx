@@ -47,7 +47,7 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
         <h2 id="al">Alerts</h2>
         {alerts.length === 0 ? <p className="empty">No alerts have fired.</p> : <ul>{alerts.map((a) => <li key={a.id}>{a.firedAt.slice(0, 16)}: {a.metric ?? "spend"} reached {a.threshold}</li>)}</ul>}
       </section>
-      <CustomerForm plans={plans} existing={{ externalId: customer.externalId, name: customer.name, email: customer.email, plan: customer.planCode }} />
+      <CustomerForm plans={plans} existing={{ externalId: customer.externalId, name: customer.name, email: customer.email, plan: customer.planCode, alertPercentages: customer.alertPercentages }} />
     </>
   );
 }

@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import "./helpers/env";
+import { createCustomer } from "@/lib/billing/customers";
+import { periodContaining, previousPeriod } from "@/lib/billing/periods";
+import { createPlan } from "@/lib/billing/plans";
+import { pricingSchema } from "@/lib/billing/pricing-schema";
+import { closeDb } from "@/lib/db/client";
+import { invalidateCatalog } from "@/lib/metering/catalog";
+import { ingestEvents } from "@/lib/metering/ingest";
+import { defineMetric } from "@/lib/metering/metrics";
+import { listAlerts } from "@/lib/portal/alerts";
+import { closeRedis } from "@/lib/redis/client";
+import { resetState, testSql } from "./helpers/fixtures";
+
+const PRICING = pricingSchema.parse({
+  currency: "USD", interval: "month",
+  charges: [
+    { metric: "api_calls", model: "per_unit", included: "1000", unitPrice: "0.01" },
+    { metric: "bandwidth_gb", model: "per_unit", unitPrice: "0.05" },
+  ],
+});
+const rule = { interval: "month" as const, anchor: null };
+const current = periodContaining(new Date(), rule);
+const previous = previousPeriod(current, rule);
+
+/** `count` events of quantity 1, sent as 8 concurrent batches. */
+async function sendConcurrently(customer: string, metric: string, prefix: string, count: number, nowMs = Date.now(), timestamp?: string) {
+  const events = Array.from({ length: count }, (_, i) => ({ id: `${prefix}-${i}`, customer, metric, quantity: 1, ...(timestamp ? { timestamp } : {}) }));
+  const batches = Array.from({ length: 8 }, (_, b) => events.filter((_, i) => i % 8 === b));
+  const receipts = (await Promise.all(batches.map((batch) => ingestEvents(batch, nowMs)))).flat();
+  return receipts.map((r) => r.status);
+}
+
+describe("usage alerts", () => {
+  const sql = testSql();
+  const ids: Record<string, number> = {};
+
+  beforeAll(async () => {
+    await resetState();
+    await defineMetric({ code: "api_calls", name: "API calls", unit: "call", aggregation: "sum", property: null, decimals: 0 });
+    await defineMetric({ code: "bandwidth_gb", name: "Bandwidth", unit: "GB", aggregation: "sum", property: null, decimals: 3 });
+    await createPlan({ code: "metered", name: "Metered", pricing: PRICING });
+    for (const c of ["cus_crosser", "cus_custom", "cus_months"]) {
+      ids[c] = (await createCustomer({ externalId: c, name: c, email: `${c}@example.test`, planCode: "metered" })).id;
+    }
+    await sql`update customers set created_at = now() - interval '120 days'`;
+  });
+
+  afterAll(async () => {
+    await sql.end();
+    await closeDb();
+    await closeRedis();
+  });
+
+  const alertsOf = (customer: string) =>
+    sql<{ threshold: string; observed: string; period_start: Date; metric: string }[]>`
+      select a.threshold, a.observed, a.period_start, m.code as metric from usage_alerts a join billable_metrics m on m.id = a.metric_id
+      where a.customer_id = ${ids[customer]} order by a.period_start, a.threshold::int`;
+
+  it("fires 80, 95 and 100 % exactly once when 2,000 concurrent events cross them together, and never again for their duplicates", async () => {
+    const statuses = await sendConcurrently("cus_crosser", "api_calls", "x", 2000);
+    expect(statuses.filter((s) => s === "accepted")).toHaveLength(2000);
+    const alerts = await alertsOf("cus_crosser");
+    expect(alerts.map((a) => a.threshold)).toEqual(["80", "95", "100"]);
+    expect(alerts.every((a) => a.metric === "api_calls" && a.period_start.getTime() === current.start.getTime())).toBe(true);
+    // Each observed total is one the counter really passed through, at or above its threshold.
+    for (const a of alerts) expect(Number(a.observed)).toBeGreaterThanOrEqual(Number(a.threshold) * 10);
+
+    const again = await sendConcurrently("cus_crosser", "api_calls", "x", 2000);
+    expect(again.every((s) => s === "duplicate")).toBe(true);
+    expect(await alertsOf("cus_crosser")).toEqual(alerts);
+    // Listed for the portal, newest first.
+    expect((await listAlerts(ids.cus_crosser)).map((a) => a.threshold).sort()).toEqual(["100", "80", "95"]);
+  });
+
+  it("has no percentage alerts for a metric without an allowance", async () => {
+    await sendConcurrently("cus_crosser", "bandwidth_gb", "bw", 400);
+    expect((await alertsOf("cus_crosser")).filter((a) => a.metric === "bandwidth_gb")).toEqual([]);
+  });
+
+  it("replaces the plan's thresholds with the customer's own", async () => {
+    await sql`update customers set alert_percentages = '{50}' where id = ${ids.cus_custom}`;
+    invalidateCatalog();
+    await sendConcurrently("cus_custom", "api_calls", "c", 1200);
+    expect((await alertsOf("cus_custom")).map((a) => a.threshold)).toEqual(["50"]);
+  });
+
+  it("starts afresh each period", async () => {
+    // Ingested while last period was the current one, then again in this period.
+    const lastPeriodNow = previous.start.getTime() + 5 * 86_400_000;
+    await sendConcurrently("cus_months", "api_calls", "old", 900, lastPeriodNow, new Date(lastPeriodNow - 60_000).toISOString());
+    await sendConcurrently("cus_months", "api_calls", "new", 1000);
+    const alerts = await alertsOf("cus_months");
+    expect(alerts.map((a) => [a.period_start.getTime(), a.threshold])).toEqual([
+      [previous.start.getTime(), "80"],
+      [current.start.getTime(), "80"],
+      [current.start.getTime(), "95"],
+      [current.start.getTime(), "100"],
+    ]);
+  });
+});
