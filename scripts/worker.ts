@@ -1,11 +1,13 @@
-/** The background worker: invoice runs and the hourly period close (BullMQ on the app's Redis). */
+/** The background worker: invoice runs, the hourly period close and webhook deliveries (BullMQ on the app's Redis). */
 import { startBillingWorker } from "../lib/jobs/queues";
+import { startWebhookWorker } from "../lib/jobs/webhook-queue";
 import { logger } from "../lib/logger";
 
 const worker = await startBillingWorker();
-logger.info("billing worker started");
+const webhooks = await startWebhookWorker();
+logger.info("billing and webhook workers started");
 const shutdown = async () => {
-  await worker.close();
+  await Promise.all([worker.close(), webhooks.close()]);
   process.exit(0);
 };
 process.on("SIGINT", () => void shutdown());

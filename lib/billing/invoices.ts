@@ -11,6 +11,8 @@ import { versionPricing } from "./pricing-schema";
 import { rate, type Rating } from "./rate";
 import { usageFromEventLog } from "./invoice-usage";
 import { planIdForPeriod, type Subscription } from "./subscription";
+import { scheduleDeliveries } from "@/lib/webhooks/events";
+import { publishInvoiceEvents, recordInvoiceEvents } from "@/lib/webhooks/invoice-events";
 
 /** Days between finalization and the due date. */
 export const PAYMENT_TERMS_DAYS = 30;
@@ -59,7 +61,7 @@ async function rateFromEventLog(connection: Sql, items: { customer: CustomerForB
  */
 export async function draftInvoices(items: { customer: CustomerForBilling; period: Period }[]): Promise<number[]> {
   const priced = await rateFromEventLog(sqlClient(), items, [...(await metricsById()).values()]);
-  return upsertDraftInvoices(
+  const written = await upsertDraftInvoices(
     sqlClient(),
     priced.map((p) => ({
       customerId: p.customer.id,
@@ -74,6 +76,9 @@ export async function draftInvoices(items: { customer: CustomerForBilling; perio
       total: p.rating.total,
     })),
   );
+  // invoice.drafted once, when the draft is first written (re-rating is not a new event).
+  await publishInvoiceEvents(sqlClient(), "invoice.drafted", written.filter((w) => w.inserted).map((w) => w.id));
+  return written.map((w) => w.id);
 }
 
 export async function draftInvoice(customer: CustomerForBilling, period: Period): Promise<Invoice | undefined> {
@@ -93,7 +98,7 @@ type InvoiceRow = { id: string; customer_id: string; plan_id: string | null; pre
 export async function finalizeInvoice(id: number, options: { now?: Date; beforeCommit?: () => void } = {}) {
   const now = options.now ?? new Date();
   const metrics = [...(await metricsById()).values()];
-  await sqlClient().begin(async (tx) => {
+  const deliveries = await sqlClient().begin(async (tx) => {
     const [invoice] = await tx<InvoiceRow[]>`
       select i.id, i.customer_id, c.plan_id, c.previous_plan_id, to_json(c.plan_changes_at) #>> '{}' as plan_changes_at, i.status, i.period_start, i.period_end
       from invoices i join customers c on c.id = i.customer_id where i.id = ${id} for update of i`;
@@ -123,7 +128,10 @@ export async function finalizeInvoice(id: number, options: { now?: Date; beforeC
         subtotal = ${rating.subtotal}, tax = ${rating.tax}, total = ${rating.total},
         finalized_at = ${now.toISOString()}::timestamptz, due_at = ${new Date(now.getTime() + PAYMENT_TERMS_DAYS * 86_400_000).toISOString()}::timestamptz, updated_at = now()
       where id = ${id}`;
+    // Recorded in the same transaction: a finalized invoice always has its event.
+    return recordInvoiceEvents(tx as unknown as Sql, "invoice.finalized", [id]);
   });
+  await scheduleDeliveries(deliveries as number[]);
 }
 
 /** finalized -> paid. */
@@ -131,6 +139,7 @@ export async function payInvoice(id: number, now = new Date()) {
   const sql = sqlClient();
   const rows = await sql`update invoices set status = 'paid', paid_at = ${now.toISOString()}::timestamptz, updated_at = now() where id = ${id} and status = 'finalized' returning id`;
   if (rows.length === 0) await explainRefusal(id, "paid");
+  await publishInvoiceEvents(sql, "invoice.paid", [id]);
 }
 
 /** finalized -> void, keeping the row and its number. */
@@ -138,6 +147,7 @@ export async function voidInvoice(id: number, reason: string, now = new Date()) 
   const sql = sqlClient();
   const rows = await sql`update invoices set status = 'void', voided_at = ${now.toISOString()}::timestamptz, void_reason = ${reason}, updated_at = now() where id = ${id} and status = 'finalized' returning id`;
   if (rows.length === 0) await explainRefusal(id, "void");
+  await publishInvoiceEvents(sql, "invoice.voided", [id]);
 }
 
 async function explainRefusal(id: number, target: string): Promise<never> {

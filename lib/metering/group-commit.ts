@@ -3,6 +3,7 @@ import { sqlClient } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { applyCounters } from "./apply";
+import { scheduleDeliveries } from "@/lib/webhooks/events";
 import type { UsageThreshold } from "./alerts";
 import type { CountedEvent } from "./counters";
 
@@ -110,7 +111,8 @@ class GroupCommitter {
     const connection = await sqlClient().reserve();
     try {
       await connection`select pg_advisory_lock_shared(${COUNTER_LOCK_NAMESPACE}, c) from unnest(${connection.array(customerIds)}::int4[]) as c`;
-      const { outboxId, newKeys } = await this.insert(connection, events, unique);
+      const { outboxId, newKeys, deliveries } = await this.insert(connection, events, unique);
+      void scheduleDeliveries(deliveries);
       const fresh: PreparedEvent[] = [];
       const unsure: number[] = [];
       for (const i of unique) {
@@ -144,7 +146,7 @@ class GroupCommitter {
     const thresholds = alertThresholds(events, rows);
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await connection<{ outbox_id: string | null; customer_id: string; event_id: string }[]>`
+        const result = await connection<{ outbox_id: string | null; deliveries: string[] | null; customer_id: string; event_id: string }[]>`
           with input as (
             select * from unnest(
               ${connection.array(column((e) => e.customerId))}::int8[], ${connection.array(column((e) => e.eventId))}::text[],
@@ -199,6 +201,18 @@ class GroupCommitter {
             where v.value >= th.quantity
             order by th.customer_id, th.metric_id, th.percent
             on conflict do nothing
+            returning id, customer_id, metric_id, threshold, period_start, observed
+          ), alert_deliveries as (
+            -- Their webhooks are recorded with them: an alert that fired always has its deliveries.
+            insert into webhook_deliveries (endpoint_id, event_type, message_id, payload)
+            select e.id, 'usage.threshold_reached', 'msg_' || replace(gen_random_uuid()::text, '-', ''),
+              jsonb_build_object('type', 'usage.threshold_reached', 'timestamp', to_json(now()), 'data', jsonb_build_object(
+                'alertId', a.id, 'customer', c.external_id, 'metric', m.code, 'kind', 'usage_percent',
+                'threshold', a.threshold, 'observed', a.observed, 'periodStart', to_json(a.period_start)))
+            from alerts a join customers c on c.id = a.customer_id join billable_metrics m on m.id = a.metric_id
+            cross join webhook_endpoints e
+            where e.enabled and 'usage.threshold_reached' = any(e.event_types)
+            order by a.id, e.id
             returning id
           )`}, outbox as (
             insert into counter_outbox (customer_ids)
@@ -207,8 +221,11 @@ class GroupCommitter {
           ), cleared as (
             delete from counter_outbox where id = any(${connection.array(done)}::int8[])
           )
-          select (select id from outbox) as outbox_id, customer_id, event_id from ins`;
+          select (select id from outbox) as outbox_id,
+            ${thresholds.percents.length === 0 ? connection`null::int8[]` : connection`(select array_agg(id) from alert_deliveries)`} as deliveries,
+            customer_id, event_id from ins`;
         return {
+          deliveries: result.length > 0 && result[0].deliveries ? result[0].deliveries.map(Number) : [],
           outboxId: result.length > 0 && result[0].outbox_id !== null ? Number(result[0].outbox_id) : null,
           newKeys: new Set(result.map((row) => `${row.customer_id}\u0000${row.event_id}`)),
         };

@@ -13,7 +13,7 @@ export type InvoiceValues = Pick<Invoice, "customerId" | "periodStart" | "period
  * the rows written. The rows travel as one JSON document (cheaper to build and to parse than
  * ten typed arrays, or a query builder, for 500 rows).
  */
-export async function upsertDraftInvoices(sql: Sql, values: InvoiceValues[]): Promise<number[]> {
+export async function upsertDraftInvoices(sql: Sql, values: InvoiceValues[]): Promise<{ id: number; inserted: boolean }[]> {
   if (values.length === 0) return [];
   const document = JSON.stringify(
     values.map((v) => ({
@@ -29,7 +29,7 @@ export async function upsertDraftInvoices(sql: Sql, values: InvoiceValues[]): Pr
       total: v.total,
     })),
   );
-  const rows = await sql<{ id: string }[]>`
+  const rows = await sql<{ id: string; inserted: boolean }[]>`
     insert into invoices (customer_id, period_start, period_end, plan_version_id, currency, lines, usage, subtotal, tax, total, status)
     select customer_id, period_start, period_end, plan_version_id, currency, lines, usage, subtotal, tax, total, 'draft'
     from jsonb_to_recordset(${document}::jsonb)
@@ -40,8 +40,8 @@ export async function upsertDraftInvoices(sql: Sql, values: InvoiceValues[]): Pr
       plan_version_id = excluded.plan_version_id, currency = excluded.currency, lines = excluded.lines,
       usage = excluded.usage, subtotal = excluded.subtotal, tax = excluded.tax, total = excluded.total, updated_at = now()
     where invoices.status = 'draft'
-    returning id`;
-  return rows.map((row) => Number(row.id));
+    returning id, (xmax = 0) as inserted`;
+  return rows.map((row) => ({ id: Number(row.id), inserted: row.inserted }));
 }
 
 export async function findInvoice(db: DbOrTx, params: { id: number; customerId?: number }) {

@@ -7,3 +7,4 @@ export * from "./invoices";
 export * from "./auth";
 export * from "./alerts";
 export * from "./audit";
+export * from "./webhooks";

@@ -1,0 +1,56 @@
+import { Webhook } from "standardwebhooks";
+import { sqlClient } from "@/lib/db/client";
+import { env } from "@/lib/env";
+
+export type AttemptOutcome = "succeeded" | "retry" | "failed" | "not_pending";
+
+/**
+ * One delivery attempt: signs the stored body per Standard Webhooks (webhook-id stays the same
+ * on every attempt, webhook-timestamp and webhook-signature are fresh), POSTs it, and logs the
+ * attempt (status, latency, the start of the answer). A 2xx succeeds; anything else is retried
+ * until the last attempt, which marks the delivery failed.
+ */
+export async function attemptDelivery(deliveryId: number, attempt: number, maxAttempts = env().WEBHOOK_MAX_ATTEMPTS): Promise<AttemptOutcome> {
+  const sql = sqlClient();
+  const [delivery] = await sql<{ status: string; message_id: string; payload: unknown; url: string; secret: string }[]>`
+    select d.status, d.message_id, d.payload, e.url, e.secret from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id
+    where d.id = ${deliveryId}`;
+  if (!delivery || delivery.status !== "pending") return "not_pending";
+  const body = typeof delivery.payload === "string" ? delivery.payload : JSON.stringify(delivery.payload);
+  const now = new Date();
+  const signature = new Webhook(delivery.secret).sign(delivery.message_id, now, body);
+  const started = performance.now();
+  let statusCode: number | null = null;
+  let excerpt: string;
+  try {
+    const response = await fetch(delivery.url, {
+      method: "POST",
+      redirect: "manual",
+      signal: AbortSignal.timeout(env().WEBHOOK_TIMEOUT_MS),
+      headers: {
+        "content-type": "application/json",
+        "user-agent": "Meterline-Webhooks/1",
+        "webhook-id": delivery.message_id,
+        "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
+        "webhook-signature": signature,
+      },
+      body,
+    });
+    statusCode = response.status;
+    excerpt = (await response.text().catch(() => "")).slice(0, 500);
+  } catch (error) {
+    excerpt = `no answer: ${error instanceof Error ? error.message : String(error)}`.slice(0, 500);
+  }
+  const latencyMs = Math.round(performance.now() - started);
+  const ok = statusCode !== null && statusCode >= 200 && statusCode < 300;
+  const outcome: AttemptOutcome = ok ? "succeeded" : attempt >= maxAttempts ? "failed" : "retry";
+  await sql.begin(async (tx) => {
+    await tx`insert into webhook_attempts (delivery_id, attempt, status_code, latency_ms, response_excerpt)
+             values (${deliveryId}, ${attempt}, ${statusCode}, ${latencyMs}, ${excerpt})`;
+    await tx`update webhook_deliveries set attempts = attempts + 1,
+               status = ${outcome === "retry" ? "pending" : outcome},
+               finished_at = ${outcome === "retry" ? null : new Date().toISOString()}::timestamptz
+             where id = ${deliveryId}`;
+  });
+  return outcome;
+}

@@ -1,0 +1,55 @@
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import { sqlClient } from "@/lib/db/client";
+import { WEBHOOK_EVENT_TYPES } from "@/lib/db/schema";
+import { ApiError } from "@/lib/http/api-error";
+import { addDeliveryJobs } from "@/lib/jobs/webhook-queue";
+
+export const endpointInputSchema = z.object({
+  url: z.url({ protocol: /^https?$/ }).max(2000),
+  eventTypes: z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1).max(WEBHOOK_EVENT_TYPES.length),
+});
+
+/** Adds an endpoint with a new signing secret (whsec_ + 24 random bytes, base64), returned once here. */
+export async function createEndpoint(input: z.output<typeof endpointInputSchema>) {
+  const secret = `whsec_${randomBytes(24).toString("base64")}`;
+  const [row] = await sqlClient()<{ id: string }[]>`
+    insert into webhook_endpoints (url, secret, event_types) values (${input.url}, ${secret}, ${sqlClient().array([...new Set(input.eventTypes)])}::text[]) returning id`;
+  return { id: Number(row.id), secret };
+}
+
+export async function setEndpointEnabled(id: number, enabled: boolean) {
+  const rows = await sqlClient()`update webhook_endpoints set enabled = ${enabled} where id = ${id} returning id`;
+  if (rows.length === 0) throw new ApiError("not_found", `No webhook endpoint ${id}.`);
+}
+
+export type EndpointView = { id: number; url: string; eventTypes: string[]; enabled: boolean; secret: string; createdAt: string };
+
+export async function listEndpoints(): Promise<EndpointView[]> {
+  const rows = await sqlClient()<{ id: string; url: string; event_types: string[]; enabled: boolean; secret: string; created_at: string }[]>`
+    select id, url, event_types, enabled, secret, to_json(created_at) #>> '{}' as created_at from webhook_endpoints order by id`;
+  return rows.map((r) => ({ id: Number(r.id), url: r.url, eventTypes: r.event_types, enabled: r.enabled, secret: r.secret, createdAt: new Date(r.created_at).toISOString() }));
+}
+
+export type AttemptView = { attempt: number; statusCode: number | null; latencyMs: number; responseExcerpt: string | null; at: string };
+export type DeliveryView = { id: number; endpointUrl: string; eventType: string; messageId: string; status: string; attempts: AttemptView[]; createdAt: string };
+
+/** The latest deliveries with every attempt: status, latency and the start of the answer. */
+export async function listDeliveries(limit = 100): Promise<DeliveryView[]> {
+  const rows = await sqlClient()<{ id: string; url: string; event_type: string; message_id: string; status: string; created_at: string; attempts: AttemptView[] | null }[]>`
+    select d.id, e.url, d.event_type, d.message_id, d.status, to_json(d.created_at) #>> '{}' as created_at,
+      (select json_agg(json_build_object('attempt', a.attempt, 'statusCode', a.status_code, 'latencyMs', a.latency_ms,
+                                         'responseExcerpt', a.response_excerpt, 'at', a.created_at) order by a.attempt)
+       from webhook_attempts a where a.delivery_id = d.id) as attempts
+    from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id
+    order by d.id desc limit ${limit}`;
+  return rows.map((r) => ({ id: Number(r.id), endpointUrl: r.url, eventType: r.event_type, messageId: r.message_id, status: r.status, attempts: r.attempts ?? [], createdAt: new Date(r.created_at).toISOString() }));
+}
+
+/** A manual retry of a failed delivery: one more attempt, now. */
+export async function retryDelivery(id: number) {
+  const [row] = await sqlClient()<{ attempts: number }[]>`
+    update webhook_deliveries set status = 'pending', finished_at = null where id = ${id} and status = 'failed' returning attempts`;
+  if (!row) throw new ApiError("conflict", `Delivery ${id} is not failed (only a failed delivery is retried by hand).`);
+  await addDeliveryJobs([id], { firstAttempt: row.attempts + 1, jobSuffix: `-retry-${row.attempts + 1}` });
+}

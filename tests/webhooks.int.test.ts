@@ -1,0 +1,129 @@
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import { Webhook } from "standardwebhooks";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import "./helpers/env";
+import { createCustomer } from "@/lib/billing/customers";
+import { draftInvoices, finalizeInvoice, payInvoice } from "@/lib/billing/invoices";
+import { periodContaining, previousPeriod } from "@/lib/billing/periods";
+import { createPlan } from "@/lib/billing/plans";
+import { pricingSchema } from "@/lib/billing/pricing-schema";
+import { closeDb } from "@/lib/db/client";
+import { closeWebhookQueue } from "@/lib/jobs/webhook-queue";
+import { loadCustomersById } from "@/lib/metering/catalog";
+import { ingestEvents } from "@/lib/metering/ingest";
+import { defineMetric } from "@/lib/metering/metrics";
+import { closeRedis } from "@/lib/redis/client";
+import { createEndpoint, listDeliveries, retryDelivery } from "@/lib/webhooks/endpoints";
+import { eventually, resetState, testSql } from "./helpers/fixtures";
+import { startWorker } from "./helpers/server";
+
+const MAX_ATTEMPTS = 4;
+type Received = { path: string; headers: IncomingHttpHeaders; body: string };
+
+/** A receiver on loopback: /ok answers 200, /flaky 500 twice then 200, /down always 500. */
+function startReceiver() {
+  const received: Received[] = [];
+  const flakyCalls = new Map<string, number>();
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => (body += chunk));
+    req.on("end", () => {
+      received.push({ path: req.url ?? "", headers: req.headers, body });
+      const id = String(req.headers["webhook-id"]);
+      if (req.url === "/ok") return void res.writeHead(200).end("thanks");
+      if (req.url === "/flaky") {
+        const n = (flakyCalls.get(id) ?? 0) + 1;
+        flakyCalls.set(id, n);
+        return void res.writeHead(n <= 2 ? 500 : 200).end(n <= 2 ? "try later" : "ok now");
+      }
+      res.writeHead(500).end("always broken");
+    });
+  });
+  return new Promise<{ server: Server; url: string; received: Received[] }>((resolve) =>
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address() as { port: number };
+      resolve({ server, url: `http://127.0.0.1:${address.port}`, received });
+    }),
+  );
+}
+
+const rule = { interval: "month" as const, anchor: null };
+const previous = previousPeriod(periodContaining(new Date(), rule), rule);
+
+describe("signed webhooks", () => {
+  const sql = testSql();
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let worker: ReturnType<typeof startWorker>;
+  const secrets: Record<string, string> = {};
+
+  beforeAll(async () => {
+    await resetState();
+    await sql`truncate webhook_endpoints cascade`;
+    receiver = await startReceiver();
+    await defineMetric({ code: "api_calls", name: "API calls", unit: "call", aggregation: "sum", property: null, decimals: 0 });
+    await createPlan({ code: "metered", name: "Metered", pricing: pricingSchema.parse({ currency: "USD", interval: "month", charges: [{ metric: "api_calls", model: "per_unit", included: "1000", unitPrice: "0.01" }] }) });
+    await createCustomer({ externalId: "cus_hooked", name: "Hooked", email: "h@example.test", planCode: "metered" });
+    await sql`update customers set created_at = now() - interval '120 days'`;
+    for (const [path, types] of [["/ok", ["usage.threshold_reached", "invoice.drafted"]], ["/flaky", ["invoice.finalized"]], ["/down", ["invoice.paid"]]] as const) {
+      secrets[path] = (await createEndpoint({ url: `${receiver.url}${path}`, eventTypes: [...types] })).secret;
+    }
+    worker = startWorker({ WEBHOOK_BACKOFF_MS: "50", WEBHOOK_MAX_ATTEMPTS: String(MAX_ATTEMPTS) });
+  }, 60_000);
+
+  afterAll(async () => {
+    await worker?.stop();
+    receiver?.server.close();
+    await closeWebhookQueue();
+    await sql.end();
+    await closeDb();
+    await closeRedis();
+  });
+
+  const verified = (r: Received) => new Webhook(secrets[r.path]).verify(r.body, r.headers as Record<string, string>) as { type: string; data: Record<string, unknown> };
+
+  it("delivers exactly three signed threshold webhooks for 2,000 concurrent events crossing 80, 95 and 100 %, and none for their duplicates", async () => {
+    const events = Array.from({ length: 2000 }, (_, i) => ({ id: `w-${i}`, customer: "cus_hooked", metric: "api_calls", quantity: 1 }));
+    const send = () => Promise.all(Array.from({ length: 8 }, (_, b) => ingestEvents(events.filter((_, i) => i % 8 === b))));
+    await send();
+    await eventually(async () => receiver.received.filter((r) => r.path === "/ok").length >= 3, 20_000, `threshold webhooks did not arrive:\n${worker.output()}`);
+    await send(); // duplicates: no new alert, no new delivery
+    await new Promise((r) => setTimeout(r, 1500));
+    const hooks = receiver.received.filter((r) => r.path === "/ok").map(verified);
+    expect(hooks.map((h) => h.type)).toEqual(["usage.threshold_reached", "usage.threshold_reached", "usage.threshold_reached"]);
+    expect(hooks.map((h) => h.data.threshold).sort()).toEqual(["100", "80", "95"]);
+    expect(hooks.every((h) => h.data.customer === "cus_hooked" && h.data.metric === "api_calls")).toBe(true);
+    const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from webhook_deliveries where event_type = 'usage.threshold_reached'`;
+    expect(n).toBe(3);
+  });
+
+  it("retries a receiver that answers 500 twice and succeeds on the third attempt; gives up on one that never answers 2xx, after the bound; retries by hand", async () => {
+    await ingestEvents([{ id: "last-month", customer: "cus_hooked", metric: "api_calls", quantity: 5000, timestamp: new Date(previous.start.getTime() + 3_600_000).toISOString() }]);
+    const [customer] = await loadCustomersById([Number((await sql`select id from customers where external_id = 'cus_hooked'`)[0].id)]);
+    const [invoiceId] = await draftInvoices([{ customer, period: previous }]);
+    await finalizeInvoice(invoiceId);
+    await payInvoice(invoiceId);
+
+    const byType = async (type: string) => (await listDeliveries()).find((d) => d.eventType === type)!;
+    await eventually(async () => (await byType("invoice.finalized"))?.status === "succeeded", 20_000, "invoice.finalized never succeeded");
+    const finalized = await byType("invoice.finalized");
+    expect(finalized.attempts.map((a) => a.statusCode)).toEqual([500, 500, 200]);
+    expect(finalized.attempts.every((a) => a.latencyMs >= 0)).toBe(true);
+    expect(finalized.attempts[2].responseExcerpt).toBe("ok now");
+
+    await eventually(async () => (await byType("invoice.paid"))?.status === "failed", 20_000, "invoice.paid never gave up");
+    const paid = await byType("invoice.paid");
+    expect(paid.attempts.map((a) => a.statusCode)).toEqual(Array(MAX_ATTEMPTS).fill(500));
+
+    // Every delivery carried a valid signature, and one webhook-id for all attempts of a delivery.
+    for (const r of receiver.received) expect(() => verified(r)).not.toThrow();
+    const flakyIds = new Set(receiver.received.filter((r) => r.path === "/flaky").map((r) => r.headers["webhook-id"]));
+    expect(flakyIds.size).toBe(1);
+    const drafted = receiver.received.filter((r) => r.path === "/ok").map(verified).filter((h) => h.type === "invoice.drafted");
+    expect(drafted).toHaveLength(1);
+    expect((drafted[0].data.invoice as { id: number }).id).toBe(invoiceId);
+
+    await retryDelivery(paid.id);
+    await eventually(async () => (await byType("invoice.paid")).attempts.length === MAX_ATTEMPTS + 1, 20_000, "the manual retry did not run");
+    expect((await byType("invoice.paid")).status).toBe("failed");
+  });
+});
