@@ -43,6 +43,8 @@ describe("admin console", () => {
   beforeAll(async () => {
     await resetState();
     await sql`truncate audit_log`;
+    await sql`truncate webhook_endpoints restart identity cascade`;
+    await sql`insert into webhook_endpoints (url, secret, event_types) values ('https://hooks.example.test/a', 'whsec_dGVzdHNlY3JldHRlc3RzZWNyZXQ=', '{invoice.paid}')`;
     await defineMetric({ code: "api_calls", name: "API calls", unit: "call", aggregation: "sum", property: null, decimals: 0 });
     await defineMetric({ code: "storage_gb", name: "Storage", unit: "GB", aggregation: "latest", property: null, decimals: 3 });
     await createPlan({ code: "scale", name: "Scale", pricing: LIVE });
@@ -85,6 +87,8 @@ describe("admin console", () => {
     runs: await sql`select id from invoice_runs order by 1`,
     invoices: await sql`select id, status, number, total from invoices order by 1`,
     keys: await sql`select id, revoked_at from api_keys order by 1`,
+    endpoints: await sql`select id, url, enabled from webhook_endpoints order by 1`,
+    deliveries: await sql`select id, status, attempts from webhook_deliveries order by 1`,
     audit: await sql`select id from audit_log order by 1`,
   });
 
@@ -103,6 +107,9 @@ describe("admin console", () => {
       ["voidInvoiceAction", [Number(draft.id), "because"]],
       ["createApiKeyAction", ["sneaky key"]],
       ["revokeApiKeyAction", [Number(key.id)]],
+      ["createWebhookEndpointAction", [{ url: "https://hooks.example.test/in", eventTypes: ["invoice.paid"] }]],
+      ["setWebhookEndpointEnabledAction", [1, false]],
+      ["retryWebhookDeliveryAction", [1]],
     ];
     const before = await snapshot();
     for (const [name, args] of calls) {
@@ -130,7 +137,7 @@ describe("admin console", () => {
 
   it("gives a customer 404 and an anonymous visitor the sign-in page for every admin page and route", async () => {
     const [run] = await sql<{ id: string }[]>`insert into invoice_runs (period_end) values (${previous.end.toISOString()}::timestamptz) returning id`;
-    const paths = ["/admin", "/admin/plans", "/admin/plans/scale", "/admin/metrics", "/admin/customers", "/admin/customers/cus_two", "/admin/invoices", "/admin/api-keys", "/admin/audit", `/admin/invoice-runs/${run.id}`];
+    const paths = ["/admin", "/admin/plans", "/admin/plans/scale", "/admin/metrics", "/admin/customers", "/admin/customers/cus_two", "/admin/invoices", "/admin/api-keys", "/admin/webhooks", "/admin/audit", `/admin/invoice-runs/${run.id}`];
     for (const path of paths) {
       const asCustomer = await getPage(server.url, path, { cookie: customerCookie });
       expect(asCustomer.status, path).toBe(404);

@@ -16,6 +16,7 @@ import { ApiError, type ErrorDetail } from "@/lib/http/api-error";
 import { zodDetails } from "@/lib/http/with-api";
 import { enqueueInvoiceRun } from "@/lib/jobs/queues";
 import { defineMetric, metricInputSchema } from "@/lib/metering/metrics";
+import { createEndpoint, endpointInputSchema, retryDelivery, setEndpointEnabled } from "@/lib/webhooks/endpoints";
 
 /**
  * The console's server actions. Each one checks the admin role itself (requireAdmin: no session
@@ -143,6 +144,37 @@ export async function revokeApiKeyAction(id: number): Promise<ActionResult> {
     if (!(await revokeApiKey(idSchema.parse(id)))) throw new ApiError("not_found", `No active API key ${id}.`);
     await recordAudit(admin, { action: "api_key.revoked", entityType: "api_key", entityId: String(id), after: { revoked: true } });
     revalidatePath("/admin/api-keys");
+    return undefined;
+  });
+}
+
+export async function createWebhookEndpointAction(input: unknown): Promise<ActionResult<{ id: number; secret: string }>> {
+  const admin = await requireAdmin();
+  return guarded(async () => {
+    const parsed = endpointInputSchema.parse(input);
+    const endpoint = await createEndpoint(parsed);
+    await recordAudit(admin, { action: "webhook_endpoint.created", entityType: "webhook_endpoint", entityId: String(endpoint.id), after: parsed });
+    revalidatePath("/admin/webhooks");
+    return endpoint;
+  });
+}
+
+export async function setWebhookEndpointEnabledAction(id: number, enabled: boolean): Promise<ActionResult> {
+  const admin = await requireAdmin();
+  return guarded(async () => {
+    await setEndpointEnabled(idSchema.parse(id), z.boolean().parse(enabled));
+    await recordAudit(admin, { action: enabled ? "webhook_endpoint.enabled" : "webhook_endpoint.disabled", entityType: "webhook_endpoint", entityId: String(id), after: { enabled } });
+    revalidatePath("/admin/webhooks");
+    return undefined;
+  });
+}
+
+export async function retryWebhookDeliveryAction(id: number): Promise<ActionResult> {
+  const admin = await requireAdmin();
+  return guarded(async () => {
+    await retryDelivery(idSchema.parse(id));
+    await recordAudit(admin, { action: "webhook_delivery.retried", entityType: "webhook_delivery", entityId: String(id) });
+    revalidatePath("/admin/webhooks");
     return undefined;
   });
 }

@@ -7,6 +7,7 @@ const LINKS = [
   { href: "/admin/customers", label: "Customers" },
   { href: "/admin/invoices", label: "Invoicing" },
   { href: "/admin/api-keys", label: "API keys" },
+  { href: "/admin/webhooks", label: "Webhooks" },
   { href: "/admin/audit", label: "Audit log" },
 ];
 
