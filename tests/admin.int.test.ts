@@ -89,6 +89,7 @@ describe("admin console", () => {
     keys: await sql`select id, revoked_at from api_keys order by 1`,
     endpoints: await sql`select id, url, enabled from webhook_endpoints order by 1`,
     deliveries: await sql`select id, status, attempts from webhook_deliveries order by 1`,
+    limits: await sql`select customer_id, metric_id, quantity from usage_limits order by 1, 2`,
     audit: await sql`select id from audit_log order by 1`,
   });
 
@@ -110,6 +111,7 @@ describe("admin console", () => {
       ["createWebhookEndpointAction", [{ url: "https://hooks.example.test/in", eventTypes: ["invoice.paid"] }]],
       ["setWebhookEndpointEnabledAction", [1, false]],
       ["retryWebhookDeliveryAction", [1]],
+      ["setUsageLimitAction", ["cus_two", "api_calls", "5"]],
     ];
     const before = await snapshot();
     for (const [name, args] of calls) {

@@ -6,15 +6,17 @@ import { recordAudit } from "@/lib/admin/audit";
 import { customerUpdateSchema, updateCustomer } from "@/lib/admin/customers";
 import { previewImpact, type Impact } from "@/lib/admin/impact";
 import { requireAdmin } from "@/lib/auth/session";
-import { createCustomer, customerInputSchema } from "@/lib/billing/customers";
+import { createCustomer, customerInputSchema, getCustomer } from "@/lib/billing/customers";
 import { createInvoiceRun } from "@/lib/billing/invoice-runs";
 import { finalizeInvoice, payInvoice, voidInvoice } from "@/lib/billing/invoices";
 import type { PlanChange } from "@/lib/billing/plan-change";
 import { getPlan, publishPlanVersion } from "@/lib/billing/plans";
-import { pricingSchema } from "@/lib/billing/pricing-schema";
+import { decimalString, pricingSchema } from "@/lib/billing/pricing-schema";
 import { ApiError, type ErrorDetail } from "@/lib/http/api-error";
 import { zodDetails } from "@/lib/http/with-api";
 import { enqueueInvoiceRun } from "@/lib/jobs/queues";
+import { invalidateCatalog, metricsByCode } from "@/lib/metering/catalog";
+import { setUsageLimit } from "@/lib/metering/limits";
 import { defineMetric, metricInputSchema } from "@/lib/metering/metrics";
 import { createEndpoint, endpointInputSchema, retryDelivery, setEndpointEnabled } from "@/lib/webhooks/endpoints";
 
@@ -175,6 +177,21 @@ export async function retryWebhookDeliveryAction(id: number): Promise<ActionResu
     await retryDelivery(idSchema.parse(id));
     await recordAudit(admin, { action: "webhook_delivery.retried", entityType: "webhook_delivery", entityId: String(id) });
     revalidatePath("/admin/webhooks");
+    return undefined;
+  });
+}
+
+export async function setUsageLimitAction(customerExternalId: string, metricCode: string, quantity: string): Promise<ActionResult> {
+  const admin = await requireAdmin();
+  return guarded(async () => {
+    const customer = await getCustomer(z.string().min(1).max(128).parse(customerExternalId));
+    const metric = (await metricsByCode([metricCode])).get(z.string().min(1).max(64).parse(metricCode));
+    if (!metric) throw new ApiError("validation_failed", `No metric "${metricCode}".`, [{ path: "metric", message: "unknown metric" }]);
+    const limit = z.union([z.literal(""), decimalString]).parse(quantity.trim());
+    const before = await setUsageLimit(customer.id, metric.id, limit === "" ? null : limit);
+    invalidateCatalog();
+    await recordAudit(admin, { action: "customer.limit_set", entityType: "customer", entityId: customer.externalId, before: { metric: metric.code, limit: before }, after: { metric: metric.code, limit: limit === "" ? null : limit } });
+    revalidatePath(`/admin/customers/${customer.externalId}`);
     return undefined;
   });
 }

@@ -33,5 +33,5 @@ export const batchSchema = z.object({
 
 export type ReceiptError = { code: string; message: string; field?: string };
 export type Receipt =
-  | { id: string | null; status: "accepted" | "duplicate" }
+  | { id: string | null; status: "accepted" | "duplicate"; limitExceeded?: true }
   | { id: string | null; status: "rejected"; error: ReceiptError };

@@ -1,6 +1,7 @@
 import type { BillableMetric } from "@/lib/db/schema";
 import { customerPeriod, customersByExternalId, metricsByCode, type CustomerInfo } from "./catalog";
 import { usageThresholds } from "./alerts";
+import { limitBreaches } from "./limits";
 import { eventSchema, MAX_FUTURE_MS, type EventInput, type Receipt, type ReceiptError } from "./event-schema";
 import { groupCommitter, type PreparedEvent } from "./group-commit";
 import { canonicalPropertyValue, parseQuantity } from "./quantity";
@@ -113,12 +114,18 @@ export async function ingestEvents(raws: unknown[], nowMs = Date.now()): Promise
     }
   }
   const outcomes = await groupCommitter().submit(prepared);
+  const byId = new Map([...customers.values()].map((c) => [c.id, c]));
+  const breached = byId.size > 0 && [...byId.values()].some((c) => c.limits.size > 0)
+    ? await limitBreaches(prepared, outcomes.map((o) => o === "accepted"), byId, nowMs)
+    : new Set<number>();
   preparedIndex.forEach((index, k) => {
     const id = prepared[k].eventId;
     receipts[index] =
       outcomes[k] === "period_closed"
         ? { id, status: "rejected", error: { code: "period_closed", message: "The invoice for this event's period is finalized.", field: "timestamp" } }
-        : { id, status: outcomes[k] as "accepted" | "duplicate" };
+        : breached.has(k)
+          ? { id, status: "accepted", limitExceeded: true }
+          : { id, status: outcomes[k] as "accepted" | "duplicate" };
   });
   return receipts as Receipt[];
 }

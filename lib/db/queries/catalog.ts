@@ -37,6 +37,8 @@ export async function findCustomers(db: Db, params: { externalIds: string[] } | 
       previousPlanCode: sql<string | null>`(select p.code from plans p where p.id = ${customers.previousPlanId})`,
       planChangesAt: customers.planChangesAt,
       alertPercentages: customers.alertPercentages,
+      /** Hard limits by metric id (decimal strings). */
+      limits: sql<Record<string, string> | null>`(select jsonb_object_agg(l.metric_id, l.quantity::text) from usage_limits l where l.customer_id = ${customers.id})`,
       /** Starts (epoch ms) of this customer's periods whose invoice is no longer a draft. */
       closedPeriodStarts: sql<string[]>`coalesce((select array_agg((extract(epoch from i.period_start) * 1000)::int8::text)
         from invoices i where i.customer_id = ${customers.id} and i.status <> 'draft'), '{}')`,

@@ -8,3 +8,4 @@ export * from "./auth";
 export * from "./alerts";
 export * from "./audit";
 export * from "./webhooks";
+export * from "./limits";

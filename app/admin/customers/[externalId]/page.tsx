@@ -6,12 +6,13 @@ import type { Currency } from "@/lib/billing/currencies";
 import { displayMoney } from "@/lib/billing/money";
 import { periodContaining } from "@/lib/billing/periods";
 import { sqlClient } from "@/lib/db/client";
-import { customerByExternalId } from "@/lib/metering/catalog";
+import { customerByExternalId, metricsById } from "@/lib/metering/catalog";
 import { listAlerts } from "@/lib/portal/alerts";
 import { listCustomerInvoices } from "@/lib/portal/invoices";
 import { dailyUsage } from "@/lib/portal/usage-history";
 import { UsageChart } from "../../../(portal)/usage/usage-chart";
 import { CustomerForm } from "../customer-form";
+import { LimitForm } from "./limit-form";
 
 export const metadata: Metadata = { title: "Customer" };
 
@@ -23,6 +24,9 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
   const period = periodContaining(new Date(), customer.rule);
   const [history, invoices, alerts] = await Promise.all([dailyUsage(customer.id, period), listCustomerInvoices(customer.id), listAlerts(customer.id, 20)]);
   const plans = (await sqlClient()<{ code: string }[]>`select code from plans order by code`).map((p) => p.code);
+  const allMetrics = [...(await metricsById()).values()].filter((m) => m.aggregation === "sum" || m.aggregation === "count");
+  const metricCodes = allMetrics.map((m) => m.code);
+  const codeById = new Map(allMetrics.map((m) => [m.id, m.code]));
   return (
     <>
       <p><Link href="/admin/customers">← Customers</Link></p>
@@ -47,6 +51,7 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
         <h2 id="al">Alerts</h2>
         {alerts.length === 0 ? <p className="empty">No alerts have fired.</p> : <ul>{alerts.map((a) => <li key={a.id}>{a.firedAt.slice(0, 16)}: {a.metric ?? "spend"} reached {a.threshold}</li>)}</ul>}
       </section>
+      <LimitForm customer={customer.externalId} metrics={metricCodes} limits={Object.fromEntries([...customer.limits].map(([id, q]) => [codeById.get(id) ?? String(id), q]))} />
       <CustomerForm plans={plans} existing={{ externalId: customer.externalId, name: customer.name, email: customer.email, plan: customer.planCode, alertPercentages: customer.alertPercentages }} />
     </>
   );

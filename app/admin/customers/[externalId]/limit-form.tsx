@@ -1,0 +1,33 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { setUsageLimitAction, type ActionResult } from "../../actions";
+import { ActionErrors } from "../../action-errors";
+
+/** Hard limits per metric and period: usage is still recorded, receipts and entitlements say when it is passed. */
+export function LimitForm({ customer, metrics, limits }: { customer: string; metrics: string[]; limits: Record<string, string> }) {
+  const router = useRouter();
+  const [result, setResult] = useState<ActionResult | null>(null);
+  return (
+    <form
+      className="card form grid-form"
+      aria-labelledby="limits-heading"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const form = new FormData(e.currentTarget);
+        const outcome = await setUsageLimitAction(customer, String(form.get("metric")), String(form.get("quantity") ?? ""));
+        setResult(outcome);
+        if (outcome.ok) router.refresh();
+      }}
+    >
+      <h2 id="limits-heading">Hard limits</h2>
+      <p className="muted small">Current: {Object.keys(limits).length === 0 ? "none" : Object.entries(limits).map(([m, q]) => `${m} ≤ ${q}`).join(", ")} per period.</p>
+      <label htmlFor="limit-metric">Metric</label>
+      <select id="limit-metric" name="metric">{metrics.map((m) => <option key={m}>{m}</option>)}</select>
+      <label htmlFor="limit-quantity">Limit per period (empty: none)</label>
+      <input id="limit-quantity" name="quantity" inputMode="decimal" maxLength={30} />
+      <ActionErrors result={result} success={() => "Limit saved."} />
+      <button type="submit" className="btn">Save limit</button>
+    </form>
+  );
+}

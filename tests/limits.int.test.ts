@@ -1,0 +1,47 @@
+import { describe, expect, it, beforeAll } from "vitest";
+import "./helpers/env";
+import { setUsageLimit } from "@/lib/metering/limits";
+import { serverSuite } from "./helpers/suite";
+
+describe("hard limits and entitlements", () => {
+  const suite = serverSuite({ customers: ["cus_capped", "cus_free"] });
+  const entitlement = async (customer: string, metric = "requests") => (await suite.api.get(`/customers/${customer}/entitlements/${metric}`)).json;
+  const send = async (ids: string[]) =>
+    (await suite.api.post("/events", { events: ids.map((id) => ({ id, customer: "cus_capped", metric: "requests" })) })).json.receipts as { id: string; status: string; limitExceeded?: boolean }[];
+
+  beforeAll(async () => {
+    const [{ customer_id, metric_id }] = await suite.sql<{ customer_id: string; metric_id: number }[]>`
+      select c.id as customer_id, m.id as metric_id from customers c, billable_metrics m where c.external_id = 'cus_capped' and m.code = 'requests'`;
+    await setUsageLimit(Number(customer_id), metric_id, "100");
+  });
+
+  it("turns allowed false exactly when usage reaches the limit, and marks the receipts of events beyond it", async () => {
+    // The server caches customers for up to 5 s; wait until it sees the limit.
+    for (let i = 0; i < 40 && (await entitlement("cus_capped")).limit !== "100"; i++) await new Promise((r) => setTimeout(r, 250));
+    const first = await send(Array.from({ length: 99 }, (_, i) => `r-${i}`));
+    expect(first.every((r) => r.status === "accepted" && !r.limitExceeded)).toBe(true);
+    expect(await entitlement("cus_capped")).toMatchObject({ allowed: true, used: "99", limit: "100", remaining: "1" });
+
+    const reaching = await send(["r-99"]);
+    expect(reaching).toEqual([{ id: "r-99", status: "accepted" }]);
+    expect(await entitlement("cus_capped")).toMatchObject({ allowed: false, used: "100", remaining: "0" });
+
+    const beyond = await send(["r-100", "r-101"]);
+    expect(beyond).toEqual([{ id: "r-100", status: "accepted", limitExceeded: true }, { id: "r-101", status: "accepted", limitExceeded: true }]);
+    expect(await entitlement("cus_capped")).toMatchObject({ allowed: false, used: "102", remaining: "0" });
+    // Usage is a fact: every event is stored.
+    const [{ n }] = await suite.sql<{ n: number }[]>`select count(*)::int as n from usage_events e join customers c on c.id = e.customer_id where c.external_id = 'cus_capped'`;
+    expect(n).toBe(102);
+    // The limit being passed is recorded once for the period.
+    const alerts = await suite.sql`select threshold, observed from usage_alerts where kind = 'limit_exceeded'`;
+    expect(alerts.map((a) => a.threshold)).toEqual(["100"]);
+    // Duplicates are not new usage and are not marked.
+    expect(await send(["r-100"])).toEqual([{ id: "r-100", status: "duplicate" }]);
+  });
+
+  it("always allows a customer without a limit, and refuses unknown metrics and customers", async () => {
+    expect(await entitlement("cus_free")).toMatchObject({ allowed: true, used: "0", limit: null, remaining: null });
+    expect((await suite.api.get("/customers/cus_free/entitlements/nope")).status).toBe(404);
+    expect((await suite.api.get("/customers/cus_nobody/entitlements/requests")).status).toBe(404);
+  });
+});
