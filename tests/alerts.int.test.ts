@@ -40,6 +40,8 @@ describe("usage alerts", () => {
     await defineMetric({ code: "api_calls", name: "API calls", unit: "call", aggregation: "sum", property: null, decimals: 0 });
     await defineMetric({ code: "bandwidth_gb", name: "Bandwidth", unit: "GB", aggregation: "sum", property: null, decimals: 3 });
     await createPlan({ code: "metered", name: "Metered", pricing: PRICING });
+    await createPlan({ code: "spendy", name: "Spendy", pricing: pricingSchema.parse({ ...PRICING, alerts: { spend: ["5.00", "10"] } }) });
+    ids.cus_spender = (await createCustomer({ externalId: "cus_spender", name: "Spender", email: "s@example.test", planCode: "spendy" })).id;
     for (const c of ["cus_crosser", "cus_custom", "cus_months"]) {
       ids[c] = (await createCustomer({ externalId: c, name: c, email: `${c}@example.test`, planCode: "metered" })).id;
     }
@@ -83,6 +85,18 @@ describe("usage alerts", () => {
     invalidateCatalog();
     await sendConcurrently("cus_custom", "api_calls", "c", 1200);
     expect((await alertsOf("cus_custom")).map((a) => a.threshold)).toEqual(["50"]);
+  });
+
+  it("fires each spend amount once when the estimated spend for the period reaches it", async () => {
+    const spend = () => sql<{ threshold: string; observed: string }[]>`
+      select threshold, observed from usage_alerts where customer_id = ${ids.cus_spender} and kind = 'spend' order by threshold::numeric`;
+    await sendConcurrently("cus_spender", "api_calls", "s1", 1400); // 400 billable x $0.01 = $4.00
+    expect(await spend()).toEqual([]);
+    await sendConcurrently("cus_spender", "api_calls", "s2", 200); // $6.00
+    expect(await spend()).toEqual([{ threshold: "5.00", observed: "600" }]);
+    await sendConcurrently("cus_spender", "api_calls", "s3", 500); // $11.00
+    await sendConcurrently("cus_spender", "api_calls", "s4", 100); // $12.00: nothing new
+    expect((await spend()).map((a) => a.threshold)).toEqual(["5.00", "10"]);
   });
 
   it("starts afresh each period", async () => {

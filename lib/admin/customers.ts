@@ -52,6 +52,20 @@ export const customerUpdateSchema = z.object({
       }
       return [...new Set(values)].sort((a, b) => a - b);
     }),
+  /** "500, 1000": the customer's own spend alert amounts (major units); empty: the plan's. */
+  alertSpend: z
+    .string()
+    .max(200)
+    .default("")
+    .transform((v, ctx) => {
+      if (v.trim() === "") return null;
+      const values = v.split(",").map((p) => p.trim());
+      if (values.some((p) => !/^\d{1,15}(\.\d{1,12})?$/.test(p)) || values.length > 10) {
+        ctx.addIssue({ code: "custom", message: "amounts such as 500 or 99.50, separated by commas (at most 10)" });
+        return z.NEVER;
+      }
+      return [...new Set(values)];
+    }),
 });
 
 /**
@@ -60,18 +74,19 @@ export const customerUpdateSchema = z.object({
  */
 export async function updateCustomer(externalId: string, input: z.output<typeof customerUpdateSchema>) {
   const sql = sqlClient();
-  const [before] = await sql<{ id: string; name: string; email: string; plan_code: string | null; alert_percentages: number[] | null }[]>`
-    select c.id, c.name, c.email, p.code as plan_code, c.alert_percentages from customers c left join plans p on p.id = c.plan_id where c.external_id = ${externalId}`;
+  const [before] = await sql<{ id: string; name: string; email: string; plan_code: string | null; alert_percentages: number[] | null; alert_spend: string[] | null }[]>`
+    select c.id, c.name, c.email, p.code as plan_code, c.alert_percentages, c.alert_spend from customers c left join plans p on p.id = c.plan_id where c.external_id = ${externalId}`;
   if (!before) throw new ApiError("not_found", `No customer "${externalId}".`);
   if (input.planCode === null && before.plan_code !== null) {
     throw new ApiError("validation_failed", "A subscribed customer cannot be left without a plan here; move them to another plan.", [{ path: "planCode", message: "choose a plan" }]);
   }
   const change = input.planCode !== null ? await changePlan(externalId, input.planCode) : null;
   await sql`update customers set name = ${input.name}, email = ${input.email},
-    alert_percentages = ${input.alertPercentages === null ? null : `{${input.alertPercentages.join(",")}}`}::int[] where id = ${before.id}`;
+    alert_percentages = ${input.alertPercentages === null ? null : `{${input.alertPercentages.join(",")}}`}::int[],
+    alert_spend = ${input.alertSpend === null ? null : `{${input.alertSpend.join(",")}}`}::text[] where id = ${before.id}`;
   invalidateCatalog();
   return {
-    before: { name: before.name, email: before.email, planCode: before.plan_code, alertPercentages: before.alert_percentages },
-    after: { name: input.name, email: input.email, planChange: change, alertPercentages: input.alertPercentages },
+    before: { name: before.name, email: before.email, planCode: before.plan_code, alertPercentages: before.alert_percentages, alertSpend: before.alert_spend },
+    after: { name: input.name, email: input.email, planChange: change, alertPercentages: input.alertPercentages, alertSpend: input.alertSpend },
   };
 }

@@ -67,7 +67,13 @@ export const pricingSchema = z
     taxRate: decimalString.default("0"),
     charges: z.array(chargeSchema).max(100),
     /** Usage alerts: percentages of each metric's included allowance (default 80, 95, 100). */
-    alerts: z.object({ usagePercentages: z.array(z.number().int().min(1).max(1000)).max(10) }).optional(),
+    alerts: z
+      .object({
+        usagePercentages: z.array(z.number().int().min(1).max(1000)).max(10).optional(),
+        /** Spend in the period (major units, tax included) that fires an alert, e.g. "500.00". */
+        spend: z.array(decimalString).max(10).optional(),
+      })
+      .optional(),
   })
   .superRefine((pricing, ctx) => {
     const seen = new Set<string>();

@@ -18,6 +18,8 @@ export type CustomerInfo = {
   planCode: string | null;
   /** The customer's own usage alert percentages, replacing the plan's; null: the plan's. */
   alertPercentages: number[] | null;
+  /** The customer's own spend alert amounts (major units), replacing the plan's; null: the plan's. */
+  alertSpend: string[] | null;
   /** Hard usage limits per period, by metric id (decimal strings). */
   limits: Map<number, string>;
   planVersionId: number | null;
@@ -96,6 +98,7 @@ function toCustomerInfo(row: CustomerRow, versionsByPlan: Map<number, PlanVersio
     planChangesAt: row.planChangesAt,
     planCode: planNow === row.planId ? row.planCode : row.previousPlanCode,
     alertPercentages: row.alertPercentages,
+    alertSpend: row.alertSpend,
     limits: new Map(Object.entries(((typeof row.limits === "string" ? JSON.parse(row.limits) : row.limits) ?? {}) as Record<string, string>).map(([metricId, quantity]) => [Number(metricId), quantity])),
     planVersionId: current?.id ?? null,
     pricing,

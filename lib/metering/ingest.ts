@@ -2,6 +2,7 @@ import type { BillableMetric } from "@/lib/db/schema";
 import { customerPeriod, customersByExternalId, metricsByCode, type CustomerInfo } from "./catalog";
 import { usageThresholds } from "./alerts";
 import { limitBreaches } from "./limits";
+import { checkSpendAlerts, spendThresholds } from "./spend-alerts";
 import { eventSchema, MAX_FUTURE_MS, type EventInput, type Receipt, type ReceiptError } from "./event-schema";
 import { groupCommitter, type PreparedEvent } from "./group-commit";
 import { canonicalPropertyValue, parseQuantity } from "./quantity";
@@ -118,6 +119,8 @@ export async function ingestEvents(raws: unknown[], nowMs = Date.now()): Promise
   const breached = byId.size > 0 && [...byId.values()].some((c) => c.limits.size > 0)
     ? await limitBreaches(prepared, outcomes.map((o) => o === "accepted"), byId, nowMs)
     : new Set<number>();
+  const spenders = [...byId.values()].filter((c) => spendThresholds(c).length > 0 && prepared.some((e, k) => e.customerId === c.id && outcomes[k] === "accepted"));
+  if (spenders.length > 0) await checkSpendAlerts(spenders, nowMs);
   preparedIndex.forEach((index, k) => {
     const id = prepared[k].eventId;
     receipts[index] =

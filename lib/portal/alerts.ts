@@ -1,6 +1,6 @@
 import { sqlClient } from "@/lib/db/client";
 
-export type AlertView = { id: number; kind: "usage_percent" | "spend"; metric: string | null; threshold: string; observed: string; periodStart: string; firedAt: string };
+export type AlertView = { id: number; kind: "usage_percent" | "spend" | "limit_exceeded"; metric: string | null; threshold: string; observed: string; periodStart: string; firedAt: string };
 
 /** The alerts fired for one customer, newest first. */
 export async function listAlerts(customerId: number, limit = 100): Promise<AlertView[]> {

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { requireCustomer } from "@/lib/auth/session";
+import { describeAlert } from "@/lib/portal/alert-text";
 import { listAlerts } from "@/lib/portal/alerts";
 
 export const metadata: Metadata = { title: "Alerts" };
@@ -22,7 +23,7 @@ export default async function AlertsPage() {
                 {alerts.map((a) => (
                   <tr key={a.id}>
                     <td><time dateTime={a.firedAt}>{a.firedAt.slice(0, 16).replace("T", " ")}</time></td>
-                    <td>{a.kind === "usage_percent" ? <><code>{a.metric}</code> reached {a.threshold}% of its allowance</> : <>Spend reached {a.threshold} (minor units)</>}</td>
+                    <td>{describeAlert(a)}</td>
                     <td>{a.periodStart.slice(0, 10)}</td>
                     <td className="num">{a.observed}</td>
                   </tr>

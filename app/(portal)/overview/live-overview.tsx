@@ -1,6 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useEffect, useState } from "react";
+import { describeAlert } from "@/lib/portal/alert-text";
 import type { Overview, OverviewMetric } from "@/lib/portal/overview";
 import { refreshOverview } from "./actions";
 
@@ -76,7 +77,7 @@ export function LiveOverview({ initial }: { initial: Overview }) {
           <ul>
             {overview.alerts.map((a) => (
               <li key={a.id}>
-                {a.kind === "usage_percent" ? `${a.metric} reached ${a.threshold}% of its allowance` : `Spend reached ${a.threshold} (minor units)`} ·{" "}
+                {describeAlert(a)} ·{" "}
                 <time dateTime={a.firedAt}>{new Date(a.firedAt).toLocaleString("en-US", { timeZone: "UTC" })} UTC</time>
               </li>
             ))}

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { createCustomerAction, updateCustomerAction, type ActionResult } from "../actions";
 import { ActionErrors } from "../action-errors";
 
-type Existing = { externalId: string; name: string; email: string; plan: string | null; alertPercentages: number[] | null };
+type Existing = { externalId: string; name: string; email: string; plan: string | null; alertPercentages: number[] | null; alertSpend: string[] | null };
 
 /** Creates a customer, or edits one (name, email, plan from the next period). */
 export function CustomerForm({ plans, existing }: { plans: string[]; existing?: Existing }) {
@@ -17,7 +17,7 @@ export function CustomerForm({ plans, existing }: { plans: string[]; existing?: 
     const value = (name: string) => String(form.get(name) ?? "").trim();
     setPending(true);
     const outcome = existing
-      ? await updateCustomerAction(existing.externalId, { name: value("name"), email: value("email"), planCode: value("planCode"), alertPercentages: value("alertPercentages") })
+      ? await updateCustomerAction(existing.externalId, { name: value("name"), email: value("email"), planCode: value("planCode"), alertPercentages: value("alertPercentages"), alertSpend: value("alertSpend") })
       : await createCustomerAction({
           externalId: value("externalId"), name: value("name"), email: value("email"),
           planCode: value("planCode") || null, billingAnchor: value("billingAnchor") ? `${value("billingAnchor")}T00:00:00Z` : null,
@@ -44,6 +44,8 @@ export function CustomerForm({ plans, existing }: { plans: string[]; existing?: 
         <>
           <label htmlFor="c-alerts">Usage alerts (% of allowance)</label>
           <input id="c-alerts" name="alertPercentages" defaultValue={existing.alertPercentages?.join(", ") ?? ""} placeholder="the plan's (80, 95, 100)" maxLength={100} />
+          <label htmlFor="c-spend">Spend alerts (amounts this period)</label>
+          <input id="c-spend" name="alertSpend" defaultValue={existing.alertSpend?.join(", ") ?? ""} placeholder="the plan's" maxLength={200} />
         </>
       ) : null}
       {!existing ? (<><label htmlFor="c-anchor">Billing anchor (optional)</label><input id="c-anchor" name="billingAnchor" type="date" /></>) : null}

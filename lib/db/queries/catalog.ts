@@ -37,6 +37,7 @@ export async function findCustomers(db: Db, params: { externalIds: string[] } | 
       previousPlanCode: sql<string | null>`(select p.code from plans p where p.id = ${customers.previousPlanId})`,
       planChangesAt: customers.planChangesAt,
       alertPercentages: customers.alertPercentages,
+      alertSpend: customers.alertSpend,
       /** Hard limits by metric id (decimal strings). */
       limits: sql<Record<string, string> | null>`(select jsonb_object_agg(l.metric_id, l.quantity::text) from usage_limits l where l.customer_id = ${customers.id})`,
       /** Starts (epoch ms) of this customer's periods whose invoice is no longer a draft. */

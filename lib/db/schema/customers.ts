@@ -16,6 +16,8 @@ export const customers = pgTable("customers", {
   billingAnchor: timestamp("billing_anchor", { withTimezone: true }),
   /** Usage alert thresholds in % of each allowance, replacing the plan's; null: the plan's. */
   alertPercentages: integer("alert_percentages").array(),
+  /** Spend alert amounts (major units, decimal strings), replacing the plan's; null: the plan's. */
+  alertSpend: text("alert_spend").array(),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -7,6 +7,7 @@ import { displayMoney } from "@/lib/billing/money";
 import { periodContaining } from "@/lib/billing/periods";
 import { sqlClient } from "@/lib/db/client";
 import { customerByExternalId, metricsById } from "@/lib/metering/catalog";
+import { describeAlert } from "@/lib/portal/alert-text";
 import { listAlerts } from "@/lib/portal/alerts";
 import { listCustomerInvoices } from "@/lib/portal/invoices";
 import { dailyUsage } from "@/lib/portal/usage-history";
@@ -49,10 +50,10 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
       </section>
       <section className="card" aria-labelledby="al">
         <h2 id="al">Alerts</h2>
-        {alerts.length === 0 ? <p className="empty">No alerts have fired.</p> : <ul>{alerts.map((a) => <li key={a.id}>{a.firedAt.slice(0, 16)}: {a.metric ?? "spend"} reached {a.threshold}</li>)}</ul>}
+        {alerts.length === 0 ? <p className="empty">No alerts have fired.</p> : <ul>{alerts.map((a) => <li key={a.id}>{a.firedAt.slice(0, 16).replace("T", " ")} UTC: {describeAlert(a)}</li>)}</ul>}
       </section>
       <LimitForm customer={customer.externalId} metrics={metricCodes} limits={Object.fromEntries([...customer.limits].map(([id, q]) => [codeById.get(id) ?? String(id), q]))} />
-      <CustomerForm plans={plans} existing={{ externalId: customer.externalId, name: customer.name, email: customer.email, plan: customer.planCode, alertPercentages: customer.alertPercentages }} />
+      <CustomerForm plans={plans} existing={{ externalId: customer.externalId, name: customer.name, email: customer.email, plan: customer.planCode, alertPercentages: customer.alertPercentages, alertSpend: customer.alertSpend }} />
     </>
   );
 }

@@ -1,0 +1,47 @@
+import type { Currency } from "@/lib/billing/currencies";
+import { dec, toMinorUnits } from "@/lib/billing/money";
+import { sqlClient } from "@/lib/db/client";
+import { logger } from "@/lib/logger";
+import { recordWebhookEvent, scheduleDeliveries } from "@/lib/webhooks/events";
+import type { CustomerInfo } from "./catalog";
+import { currentUsage } from "./usage";
+
+/** The spend alert amounts (major units) of a customer: their own, else their plan's. */
+export const spendThresholds = (customer: CustomerInfo): string[] => customer.alertSpend ?? customer.pricing?.alerts?.spend ?? [];
+
+/**
+ * After a commit with new usage: each spend amount the customer's estimated spend for the period
+ * (the live estimate, tax included) has reached fires once, by the alerts' unique key, with a
+ * usage.threshold_reached webhook. Checked after the commit rather than inside it (spend needs
+ * the rating function); if the process dies in between, the customer's next event catches up.
+ */
+export async function checkSpendAlerts(customers: CustomerInfo[], nowMs = Date.now()) {
+  for (const customer of customers) {
+    const thresholds = spendThresholds(customer);
+    if (thresholds.length === 0 || !customer.pricing) continue;
+    try {
+      const usage = await currentUsage(customer, nowMs);
+      const currency = customer.pricing.currency as Currency;
+      const reached = thresholds.filter((t) => toMinorUnits(dec(t), currency) <= BigInt(usage.estimatedTotal));
+      if (reached.length === 0) continue;
+      const deliveries = await sqlClient().begin(async (tx) => {
+        const fired = await tx<{ id: string; threshold: string }[]>`
+          insert into usage_alerts (customer_id, kind, metric_id, threshold, period_start, observed)
+          select ${customer.id}, 'spend', null, t, ${usage.period.start}::timestamptz, ${String(usage.estimatedTotal)}
+          from unnest(${tx.array(reached)}::text[]) as t
+          on conflict do nothing returning id, threshold`;
+        const ids: number[] = [];
+        for (const alert of fired) {
+          ids.push(...(await recordWebhookEvent(tx as never, "usage.threshold_reached", {
+            alertId: Number(alert.id), customer: customer.externalId, metric: null, kind: "spend", threshold: alert.threshold, currency,
+            observed: String(usage.estimatedTotal), periodStart: usage.period.start,
+          })));
+        }
+        return ids;
+      });
+      await scheduleDeliveries(deliveries as number[]);
+    } catch (error) {
+      logger.warn({ err: error, customer: customer.externalId }, "spend alerts not checked; the next event retries");
+    }
+  }
+}
