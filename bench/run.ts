@@ -143,11 +143,11 @@ async function requestsPerSecond(base: string, clients: number, make: () => { me
 }
 
 /**
- * Latency of the usage endpoint while ingestion runs at a steady rate (open loop: batches are
- * sent on a fixed schedule, not as fast as possible), one reader polling a different customer
- * each time.
+ * Latency of a read endpoint while ingestion runs at a steady rate (open loop: batches are sent
+ * on a fixed schedule, not as fast as possible), one reader asking about a different customer
+ * each time: the usage endpoint, or the entitlement check.
  */
-async function usageLatencyUnderLoad(base: string, eventsPerSecond: number) {
+async function readLatencyUnderLoad(base: string, eventsPerSecond: number, pathFor: (customer: number) => string) {
   const load = httpClient(base, 8);
   const reader = httpClient(base, 1);
   const batch = 500;
@@ -167,8 +167,8 @@ async function usageLatencyUnderLoad(base: string, eventsPerSecond: number) {
   }, interval);
   while (performance.now() - started < PHASE_MS) {
     const t0 = performance.now();
-    const res = await reader.request("GET", `/api/v1/customers/cus_${1 + (latencies.length % CUSTOMERS)}/usage`, undefined, auth);
-    if (res.status !== 200) throw new Error(`usage endpoint answered ${res.status}: ${res.body}`);
+    const res = await reader.request("GET", pathFor(1 + (latencies.length % CUSTOMERS)), undefined, auth);
+    if (res.status !== 200) throw new Error(`read endpoint answered ${res.status}: ${res.body}`);
     latencies.push(performance.now() - t0);
     await new Promise((r) => setTimeout(r, 5));
   }
@@ -225,12 +225,14 @@ try {
   let s = 0;
   const single = await requestsPerSecond(base, 64, () => ({ method: "POST", path: "/api/v1/events", body: singles[s++] }));
   log(`usage endpoint latency under a steady ingest load of ${USAGE_LOAD_EVENTS_PER_SECOND} events/s`);
-  const usage = await usageLatencyUnderLoad(base, USAGE_LOAD_EVENTS_PER_SECOND);
+  const usage = await readLatencyUnderLoad(base, USAGE_LOAD_EVENTS_PER_SECOND, (c) => `/api/v1/customers/cus_${c}/usage`);
+  log(`entitlement check latency under the same ingest load`);
+  const entitlementCheck = await readLatencyUnderLoad(base, USAGE_LOAD_EVENTS_PER_SECOND, (c) => `/api/v1/customers/cus_${c}/entitlements/api_calls`);
   const after = (await sql<{ n: number }[]>`select count(*)::int as n from usage_events`)[0].n;
   await cleanup(); // the ingest server and its services are done; the invoice run needs the machine
   const invoiceRun = await benchInvoiceRun(process.env.DATABASE_URL ?? pgUrl, redisUrl);
 
-  const sentOk = batched.reduce((sum, b) => sum + b.events - b.failures * b.batch, 0) + single.requests - single.failures + usage.ingestEvents;
+  const sentOk = batched.reduce((sum, b) => sum + b.events - b.failures * b.batch, 0) + single.requests - single.failures + usage.ingestEvents + entitlementCheck.ingestEvents;
   const results = {
     date: new Date().toISOString(),
     machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
@@ -244,6 +246,7 @@ try {
     singleToTrivialRatio: Number((single.perSecond / trivial.perSecond).toFixed(3)),
     singleToTrivialPostRatio: Number((single.perSecond / trivialPost.perSecond).toFixed(3)),
     usageEndpointUnderLoad: { ...usage, p50: Number(usage.p50.toFixed(2)), p99: Number(usage.p99.toFixed(2)), max: Number(usage.max.toFixed(2)), ingestEventsPerSecond: Math.round(usage.ingestEventsPerSecond) },
+    entitlementUnderLoad: { ...entitlementCheck, p50: Number(entitlementCheck.p50.toFixed(2)), p99: Number(entitlementCheck.p99.toFixed(2)), max: Number(entitlementCheck.max.toFixed(2)), ingestEventsPerSecond: Math.round(entitlementCheck.ingestEventsPerSecond) },
     invoiceRun: { ...invoiceRun, runSeconds: Number(invoiceRun.runSeconds.toFixed(2)), naiveSeconds: Number(invoiceRun.naiveSeconds.toFixed(2)), speedup: Number(invoiceRun.speedup.toFixed(1)) },
     storedDuringMeasuredPhases: after - before,
     acknowledgedDuringMeasuredPhases: sentOk,
@@ -259,6 +262,7 @@ try {
     ["trivial POST route (POST /api/health, reads the body)", `${Math.round(trivialPost.perSecond).toLocaleString("en-US")} req/s`],
     ["single-event / trivial GET, / trivial POST", `${results.singleToTrivialRatio.toFixed(2)}x, ${results.singleToTrivialPostRatio.toFixed(2)}x`],
     [`usage endpoint p50 / p99, ingest at ${USAGE_LOAD_EVENTS_PER_SECOND.toLocaleString("en-US")} events/s`, `${usage.p50.toFixed(2)} / ${usage.p99.toFixed(2)} ms (${usage.samples} samples, ${Math.round(usage.ingestEventsPerSecond).toLocaleString("en-US")} events/s alongside)`],
+    [`entitlement check p50 / p99, same load`, `${entitlementCheck.p50.toFixed(2)} / ${entitlementCheck.p99.toFixed(2)} ms (${entitlementCheck.samples} samples, ${Math.round(entitlementCheck.ingestEventsPerSecond).toLocaleString("en-US")} events/s alongside)`],
     [`invoice run, ${invoiceRun.customers.toLocaleString("en-US")} customers / ${invoiceRun.events.toLocaleString("en-US")} events`, `${invoiceRun.runSeconds.toFixed(2)} s (${invoiceRun.invoices} invoices)`],
     ["naive per-customer aggregates over raw events", `${invoiceRun.naiveSeconds.toFixed(2)} s (${invoiceRun.speedup.toFixed(1)}x slower)`],
     ["rows stored = events acknowledged (measured phases)", `${(after - before).toLocaleString("en-US")} = ${sentOk.toLocaleString("en-US")}`],
