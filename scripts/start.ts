@@ -7,7 +7,7 @@ import Redis from "ioredis";
 import { generateApiKey } from "../lib/auth/api-keys";
 import { buildIfStale, NEXT_BIN } from "./lib/build";
 import { runMigrations } from "./lib/migrate";
-import { DEMO_ADMIN, DEMO_CUSTOMERS, DEMO_PASSWORD, ensureDemoUsers, seedDemo, seedInvoiceHistory } from "./lib/seed";
+import { DEMO_ADMIN, DEMO_CUSTOMERS, DEMO_PASSWORD, ensureDemoUsers, seedDemo, seedInvoiceHistory, seedLiveEvents } from "./lib/seed";
 import { DATA_DIR, ensureServices, ROOT } from "./lib/services";
 
 const dev = process.argv.includes("--dev");
@@ -32,6 +32,7 @@ try {
   process.env.REDIS_URL = services.redisUrl;
   if (await seedDemo(services.databaseUrl)) {
     await seedInvoiceHistory();
+    await seedLiveEvents();
     // New demo data: make the server rebuild its live counters from Postgres on boot.
     const redis = new Redis(services.redisUrl);
     await redis.del("ml:counters:ready");

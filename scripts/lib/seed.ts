@@ -130,3 +130,19 @@ export async function seedInvoiceHistory(now = new Date()) {
     await closeDb();
   }
 }
+
+/**
+ * One live event per demo customer through the real ingestion path, so the usage alerts their
+ * seeded month has already earned (80 / 95 / 100 % of allowances) fire as they would have.
+ */
+export async function seedLiveEvents() {
+  const { ingestEvents } = await import("../../lib/metering/ingest");
+  const { closeDb } = await import("../../lib/db/client");
+  const { closeRedis } = await import("../../lib/redis/client");
+  try {
+    await ingestEvents(DEMO_CUSTOMERS.map((c) => ({ id: `seed-live-${c.externalId}`, customer: c.externalId, metric: "api_calls", quantity: 1 })));
+  } finally {
+    await closeDb();
+    await closeRedis();
+  }
+}
