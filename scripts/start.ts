@@ -17,14 +17,29 @@ const host = process.env.HOST ?? "127.0.0.1";
 const services = await ensureServices();
 let child: ReturnType<typeof spawn> | undefined;
 let worker: ReturnType<typeof spawn> | undefined;
-const shutdown = (code: number) => {
-  child?.kill("SIGTERM");
-  worker?.kill("SIGTERM");
+/** Waits (up to 10 s, then SIGKILL) for a child to exit after SIGTERM. */
+function stopChild(proc: ReturnType<typeof spawn> | undefined): Promise<void> {
+  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => proc.kill("SIGKILL"), 10_000);
+    proc.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    proc.kill("SIGTERM");
+  });
+}
+let stopping = false;
+/** The app and the worker stop first (they still need Postgres and Redis to finish), then the services. */
+const shutdown = async (code: number) => {
+  if (stopping) return;
+  stopping = true;
+  await Promise.all([stopChild(child), stopChild(worker)]);
   services.stop();
   process.exit(code);
 };
-process.on("SIGINT", () => shutdown(0));
-process.on("SIGTERM", () => shutdown(0));
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
 
 try {
   await runMigrations(services.databaseUrl);
@@ -53,10 +68,10 @@ try {
 
   const env = { ...process.env, DATABASE_URL: services.databaseUrl, REDIS_URL: services.redisUrl, BOOTSTRAP_API_KEY: apiKey, AUTH_SECRET: authSecret, NEXT_TELEMETRY_DISABLED: "1" };
   child = spawn(process.execPath, [NEXT_BIN, dev ? "dev" : "start", "-p", String(port), "-H", host], { cwd: ROOT, env, stdio: "inherit" });
-  child.on("exit", (code) => shutdown(code ?? 1));
+  child.on("exit", (code) => void shutdown(code ?? 1));
   // The billing worker: invoice runs and the hourly period close.
   worker = spawn(process.execPath, [path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), path.join(ROOT, "scripts", "worker.ts")], { cwd: ROOT, env, stdio: "inherit" });
-  worker.on("exit", (code) => shutdown(code ?? 1));
+  worker.on("exit", (code) => void shutdown(code ?? 1));
 
   const url = `http://localhost:${port}`;
   for (let i = 0; i < 120; i++) {
@@ -86,5 +101,5 @@ try {
 `);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
-  shutdown(1);
+  await shutdown(1);
 }
