@@ -111,7 +111,7 @@ describe("admin console", () => {
       ["createWebhookEndpointAction", [{ url: "https://hooks.example.test/in", eventTypes: ["invoice.paid"] }]],
       ["setWebhookEndpointEnabledAction", [1, false]],
       ["retryWebhookDeliveryAction", [1]],
-      ["setUsageLimitAction", ["cus_two", "api_calls", "5"]],
+      ["setUsageLimitAction", ["cus_two", "api_calls", "quantity", "5"]],
     ];
     const before = await snapshot();
     for (const [name, args] of calls) {

@@ -12,7 +12,7 @@ describe("hard limits and entitlements", () => {
   beforeAll(async () => {
     const [{ customer_id, metric_id }] = await suite.sql<{ customer_id: string; metric_id: number }[]>`
       select c.id as customer_id, m.id as metric_id from customers c, billable_metrics m where c.external_id = 'cus_capped' and m.code = 'requests'`;
-    await setUsageLimit(Number(customer_id), metric_id, "100");
+    await setUsageLimit(Number(customer_id), metric_id, { kind: "quantity", value: "100" });
   });
 
   it("turns allowed false exactly when usage reaches the limit, and marks the receipts of events beyond it", async () => {
@@ -39,8 +39,26 @@ describe("hard limits and entitlements", () => {
     expect(await send(["r-100"])).toEqual([{ id: "r-100", status: "duplicate" }]);
   });
 
+  it("limits spend: allowed turns false when the metric's charge reaches the amount, and receipts mark events beyond it", async () => {
+    const pricing = { currency: "USD", interval: "month", charges: [{ metric: "api_calls", model: "per_unit", unitPrice: "0.01" }] };
+    expect((await suite.api.post("/plans", { code: "penny", name: "Penny", pricing })).status).toBe(201);
+    expect((await suite.api.post("/customers", { externalId: "cus_spend", name: "Spend", email: "s@example.test", planCode: "penny" })).status).toBe(201);
+    const [{ customer_id, metric_id }] = await suite.sql<{ customer_id: string; metric_id: number }[]>`
+      select c.id as customer_id, m.id as metric_id from customers c, billable_metrics m where c.external_id = 'cus_spend' and m.code = 'api_calls'`;
+    await setUsageLimit(Number(customer_id), metric_id, { kind: "spend", value: "1.00" });
+    const check = async () => (await suite.api.get("/customers/cus_spend/entitlements/api_calls")).json;
+    for (let i = 0; i < 40 && (await check()).limitKind !== "spend"; i++) await new Promise((r) => setTimeout(r, 250));
+    const post = async (id: string, quantity: number) =>
+      (await suite.api.post("/events", { events: [{ id, customer: "cus_spend", metric: "api_calls", quantity }] })).json.receipts[0];
+    expect(await post("s-1", 99)).toEqual({ id: "s-1", status: "accepted" });
+    expect(await check()).toMatchObject({ allowed: true, limitKind: "spend", used: "0.99", limit: "1.00", remaining: "0.01" });
+    expect(await post("s-2", 1)).toEqual({ id: "s-2", status: "accepted" });
+    expect(await check()).toMatchObject({ allowed: false, used: "1.00", remaining: "0.00" });
+    expect(await post("s-3", 1)).toEqual({ id: "s-3", status: "accepted", limitExceeded: true });
+  });
+
   it("always allows a customer without a limit, and refuses unknown metrics and customers", async () => {
-    expect(await entitlement("cus_free")).toMatchObject({ allowed: true, used: "0", limit: null, remaining: null });
+    expect(await entitlement("cus_free")).toMatchObject({ allowed: true, used: "0", limit: null, limitKind: null, remaining: null });
     expect((await suite.api.get("/customers/cus_free/entitlements/nope")).status).toBe(404);
     expect((await suite.api.get("/customers/cus_nobody/entitlements/requests")).status).toBe(404);
   });

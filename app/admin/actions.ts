@@ -181,16 +181,17 @@ export async function retryWebhookDeliveryAction(id: number): Promise<ActionResu
   });
 }
 
-export async function setUsageLimitAction(customerExternalId: string, metricCode: string, quantity: string): Promise<ActionResult> {
+export async function setUsageLimitAction(customerExternalId: string, metricCode: string, kind: "quantity" | "spend", value: string): Promise<ActionResult> {
   const admin = await requireAdmin();
   return guarded(async () => {
     const customer = await getCustomer(z.string().min(1).max(128).parse(customerExternalId));
     const metric = (await metricsByCode([metricCode])).get(z.string().min(1).max(64).parse(metricCode));
     if (!metric) throw new ApiError("validation_failed", `No metric "${metricCode}".`, [{ path: "metric", message: "unknown metric" }]);
-    const limit = z.union([z.literal(""), decimalString]).parse(quantity.trim());
-    const before = await setUsageLimit(customer.id, metric.id, limit === "" ? null : limit);
+    const amount = z.union([z.literal(""), decimalString]).parse(z.string().max(40).parse(value).trim());
+    const limit = amount === "" ? null : { kind: z.enum(["quantity", "spend"]).parse(kind), value: amount };
+    const before = await setUsageLimit(customer.id, metric.id, limit);
     invalidateCatalog();
-    await recordAudit(admin, { action: "customer.limit_set", entityType: "customer", entityId: customer.externalId, before: { metric: metric.code, limit: before }, after: { metric: metric.code, limit: limit === "" ? null : limit } });
+    await recordAudit(admin, { action: "customer.limit_set", entityType: "customer", entityId: customer.externalId, before: { metric: metric.code, limit: before }, after: { metric: metric.code, limit } });
     revalidatePath(`/admin/customers/${customer.externalId}`);
     return undefined;
   });

@@ -5,6 +5,8 @@ import { versionPricing, type Pricing } from "@/lib/billing/pricing-schema";
 import { periodContaining, type Period, type PeriodRule } from "@/lib/billing/periods";
 import { planIdForPeriod, subscriptionPlanIds } from "@/lib/billing/subscription";
 
+export type UsageLimit = { kind: "quantity" | "spend"; value: string };
+
 export type CustomerInfo = {
   id: number;
   externalId: string;
@@ -20,8 +22,8 @@ export type CustomerInfo = {
   alertPercentages: number[] | null;
   /** The customer's own spend alert amounts (major units), replacing the plan's; null: the plan's. */
   alertSpend: string[] | null;
-  /** Hard usage limits per period, by metric id (decimal strings). */
-  limits: Map<number, string>;
+  /** Hard limits per period, by metric id: a quantity or a spend amount (decimal strings). */
+  limits: Map<number, UsageLimit>;
   planVersionId: number | null;
   pricing: Pricing | null;
   rule: PeriodRule;
@@ -99,7 +101,11 @@ function toCustomerInfo(row: CustomerRow, versionsByPlan: Map<number, PlanVersio
     planCode: planNow === row.planId ? row.planCode : row.previousPlanCode,
     alertPercentages: row.alertPercentages,
     alertSpend: row.alertSpend,
-    limits: new Map(Object.entries(((typeof row.limits === "string" ? JSON.parse(row.limits) : row.limits) ?? {}) as Record<string, string>).map(([metricId, quantity]) => [Number(metricId), quantity])),
+    limits: new Map(
+      Object.entries(((typeof row.limits === "string" ? JSON.parse(row.limits) : row.limits) ?? {}) as Record<string, { quantity: string | null; spend: string | null }>).map(
+        ([metricId, limit]) => [Number(metricId), limit.spend !== null ? { kind: "spend" as const, value: limit.spend } : { kind: "quantity" as const, value: limit.quantity! }],
+      ),
+    ),
     planVersionId: current?.id ?? null,
     pricing,
     rule,

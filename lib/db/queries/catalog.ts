@@ -38,8 +38,8 @@ export async function findCustomers(db: Db, params: { externalIds: string[] } | 
       planChangesAt: customers.planChangesAt,
       alertPercentages: customers.alertPercentages,
       alertSpend: customers.alertSpend,
-      /** Hard limits by metric id (decimal strings). */
-      limits: sql<Record<string, string> | null>`(select jsonb_object_agg(l.metric_id, l.quantity::text) from usage_limits l where l.customer_id = ${customers.id})`,
+      /** Hard limits by metric id: { quantity } or { spend } (decimal strings). */
+      limits: sql<Record<string, { quantity: string | null; spend: string | null }> | null>`(select jsonb_object_agg(l.metric_id, jsonb_build_object('quantity', l.quantity::text, 'spend', l.spend::text)) from usage_limits l where l.customer_id = ${customers.id})`,
       /** Starts (epoch ms) of this customer's periods whose invoice is no longer a draft. */
       closedPeriodStarts: sql<string[]>`coalesce((select array_agg((extract(epoch from i.period_start) * 1000)::int8::text)
         from invoices i where i.customer_id = ${customers.id} and i.status <> 'draft'), '{}')`,
