@@ -228,11 +228,13 @@ try {
   const usage = await readLatencyUnderLoad(base, USAGE_LOAD_EVENTS_PER_SECOND, (c) => `/api/v1/customers/cus_${c}/usage`);
   log(`entitlement check latency under the same ingest load`);
   const entitlementCheck = await readLatencyUnderLoad(base, USAGE_LOAD_EVENTS_PER_SECOND, (c) => `/api/v1/customers/cus_${c}/entitlements/api_calls`);
+  log(`trivial route latency under the same ingest load (the floor for any route of this server)`);
+  const trivialUnderLoad = await readLatencyUnderLoad(base, USAGE_LOAD_EVENTS_PER_SECOND, () => "/api/health");
   const after = (await sql<{ n: number }[]>`select count(*)::int as n from usage_events`)[0].n;
   await cleanup(); // the ingest server and its services are done; the invoice run needs the machine
   const invoiceRun = await benchInvoiceRun(process.env.DATABASE_URL ?? pgUrl, redisUrl);
 
-  const sentOk = batched.reduce((sum, b) => sum + b.events - b.failures * b.batch, 0) + single.requests - single.failures + usage.ingestEvents + entitlementCheck.ingestEvents;
+  const sentOk = batched.reduce((sum, b) => sum + b.events - b.failures * b.batch, 0) + single.requests - single.failures + usage.ingestEvents + entitlementCheck.ingestEvents + trivialUnderLoad.ingestEvents;
   const results = {
     date: new Date().toISOString(),
     machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
@@ -246,6 +248,7 @@ try {
     singleToTrivialRatio: Number((single.perSecond / trivial.perSecond).toFixed(3)),
     singleToTrivialPostRatio: Number((single.perSecond / trivialPost.perSecond).toFixed(3)),
     usageEndpointUnderLoad: { ...usage, p50: Number(usage.p50.toFixed(2)), p99: Number(usage.p99.toFixed(2)), max: Number(usage.max.toFixed(2)), ingestEventsPerSecond: Math.round(usage.ingestEventsPerSecond) },
+    trivialRouteUnderLoad: { ...trivialUnderLoad, p50: Number(trivialUnderLoad.p50.toFixed(2)), p99: Number(trivialUnderLoad.p99.toFixed(2)), max: Number(trivialUnderLoad.max.toFixed(2)), ingestEventsPerSecond: Math.round(trivialUnderLoad.ingestEventsPerSecond) },
     entitlementUnderLoad: { ...entitlementCheck, p50: Number(entitlementCheck.p50.toFixed(2)), p99: Number(entitlementCheck.p99.toFixed(2)), max: Number(entitlementCheck.max.toFixed(2)), ingestEventsPerSecond: Math.round(entitlementCheck.ingestEventsPerSecond) },
     invoiceRun: { ...invoiceRun, runSeconds: Number(invoiceRun.runSeconds.toFixed(2)), naiveSeconds: Number(invoiceRun.naiveSeconds.toFixed(2)), speedup: Number(invoiceRun.speedup.toFixed(1)) },
     storedDuringMeasuredPhases: after - before,
@@ -262,6 +265,7 @@ try {
     ["trivial POST route (POST /api/health, reads the body)", `${Math.round(trivialPost.perSecond).toLocaleString("en-US")} req/s`],
     ["single-event / trivial GET, / trivial POST", `${results.singleToTrivialRatio.toFixed(2)}x, ${results.singleToTrivialPostRatio.toFixed(2)}x`],
     [`usage endpoint p50 / p99, ingest at ${USAGE_LOAD_EVENTS_PER_SECOND.toLocaleString("en-US")} events/s`, `${usage.p50.toFixed(2)} / ${usage.p99.toFixed(2)} ms (${usage.samples} samples, ${Math.round(usage.ingestEventsPerSecond).toLocaleString("en-US")} events/s alongside)`],
+    [`trivial route (GET /api/health) p50 / p99, same load`, `${trivialUnderLoad.p50.toFixed(2)} / ${trivialUnderLoad.p99.toFixed(2)} ms`],
     [`entitlement check p50 / p99, same load`, `${entitlementCheck.p50.toFixed(2)} / ${entitlementCheck.p99.toFixed(2)} ms (${entitlementCheck.samples} samples, ${Math.round(entitlementCheck.ingestEventsPerSecond).toLocaleString("en-US")} events/s alongside)`],
     [`invoice run, ${invoiceRun.customers.toLocaleString("en-US")} customers / ${invoiceRun.events.toLocaleString("en-US")} events`, `${invoiceRun.runSeconds.toFixed(2)} s (${invoiceRun.invoices} invoices)`],
     ["naive per-customer aggregates over raw events", `${invoiceRun.naiveSeconds.toFixed(2)} s (${invoiceRun.speedup.toFixed(1)}x slower)`],
