@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import "./helpers/env";
+import { customerUpdateSchema, updateCustomer } from "@/lib/admin/customers";
 import { createCustomer } from "@/lib/billing/customers";
-import { draftInvoices } from "@/lib/billing/invoices";
+import { draftInvoices, finalizeInvoice } from "@/lib/billing/invoices";
 import { changePlan } from "@/lib/billing/plan-change";
 import { periodContaining, previousPeriod } from "@/lib/billing/periods";
 import { createPlan } from "@/lib/billing/plans";
@@ -67,15 +68,22 @@ describe("plan changes take effect from the next period", () => {
     await sql`delete from invoices where id = ${thisId}`;
   });
 
-  it("refuses a second change while the last change's first period is being invoiced, and another interval", async () => {
-    await expect(changePlan("cus_mover", "basic", new Date(current.start.getTime() + 3_600_000))).rejects.toThrow(/still being invoiced/);
+  it("refuses a second change until the last period on the previous plan is finalized, and another interval", async () => {
+    await expect(changePlan("cus_mover", "basic", new Date(current.start.getTime() + 3 * 86_400_000))).rejects.toThrow(/not finalized yet/);
     await expect(changePlan("cus_mover", "annual", new Date(current.start.getTime() + 3 * 86_400_000))).rejects.toThrow(/bills per year/);
   });
 
   it("replaces or cancels a change that has not taken effect yet", async () => {
     const later = new Date(current.start.getTime() + 3 * 86_400_000);
+    const [last] = await sql<{ id: string }[]>`select id from invoices where period_start = ${previous.start.toISOString()}::timestamptz`;
+    await finalizeInvoice(Number(last.id), { now: later });
     const scheduled = await changePlan("cus_mover", "basic", later);
     expect(scheduled).toEqual({ kind: "scheduled", planCode: "basic", effectiveFrom: current.end.toISOString() });
+    // Editing the customer (same form, same scheduled plan) leaves the scheduled change alone.
+    await updateCustomer("cus_mover", customerUpdateSchema.parse({ name: "Mover Ltd", email: "m@example.test", planCode: "basic" }));
+    const [kept] = await sql<{ plan: string; changes_at: Date | null }[]>`
+      select p.code as plan, c.plan_changes_at as changes_at from customers c join plans p on p.id = c.plan_id where external_id = 'cus_mover'`;
+    expect(kept).toEqual({ plan: "basic", changes_at: current.end });
     const cancelled = await changePlan("cus_mover", "pro", later);
     expect(cancelled.kind).toBe("cancelled");
     const [row] = await sql<{ plan: string; previous: string | null; changes_at: Date | null }[]>`

@@ -18,6 +18,10 @@ import { eventually, resetState, testSql } from "./helpers/fixtures";
 import { startWorker } from "./helpers/server";
 
 const MAX_ATTEMPTS = 4;
+// Jobs carry their attempts and backoff from the process that queues them (this one, for the
+// events it records) and the worker: the same settings in both, as in a deployment.
+process.env.WEBHOOK_BACKOFF_MS = "50";
+process.env.WEBHOOK_MAX_ATTEMPTS = String(MAX_ATTEMPTS);
 type Received = { path: string; headers: IncomingHttpHeaders; body: string };
 
 /** A receiver on loopback: /ok answers 200, /flaky 500 twice then 200, /down always 500. */
@@ -110,7 +114,7 @@ describe("signed webhooks", () => {
     expect(finalized.attempts.every((a) => a.latencyMs >= 0)).toBe(true);
     expect(finalized.attempts[2].responseExcerpt).toBe("ok now");
 
-    await eventually(async () => (await byType("invoice.paid"))?.status === "failed", 20_000, "invoice.paid never gave up");
+    await eventually(async () => (await byType("invoice.paid"))?.status === "failed", 20_000, `invoice.paid never gave up: ${JSON.stringify(await listDeliveries())}\n${worker.output()}`);
     const paid = await byType("invoice.paid");
     expect(paid.attempts.map((a) => a.statusCode)).toEqual(Array(MAX_ATTEMPTS).fill(500));
 
@@ -126,4 +130,19 @@ describe("signed webhooks", () => {
     await eventually(async () => (await byType("invoice.paid")).attempts.length === MAX_ATTEMPTS + 1, 20_000, "the manual retry did not run");
     expect((await byType("invoice.paid")).status).toBe("failed");
   });
+
+  it("resumes a delivery whose queued job was lost (Redis keeps nothing across restarts) from its next attempt", async () => {
+    const [endpoint] = await sql<{ id: string }[]>`select id from webhook_endpoints where url like '%/ok'`;
+    const [delivery] = await sql<{ id: string }[]>`
+      insert into webhook_deliveries (endpoint_id, event_type, message_id, payload, attempts, created_at)
+      values (${endpoint.id}, 'invoice.drafted', 'msg_lostjob', '{"type":"invoice.drafted","timestamp":"2026-01-01T00:00:00Z","data":{}}', 1, now() - interval '10 minutes')
+      returning id`;
+    await sql`insert into webhook_attempts (delivery_id, attempt, status_code, latency_ms, response_excerpt, created_at)
+              values (${delivery.id}, 1, 503, 3, 'down for a moment', now() - interval '10 minutes')`;
+    // Nothing is queued for it: only the worker's sweep (every 15 s) can pick it up.
+    await eventually(async () => (await listDeliveries()).find((d) => d.id === Number(delivery.id))?.status === "succeeded", 40_000, "the sweep did not resume the delivery");
+    const resumed = (await listDeliveries()).find((d) => d.id === Number(delivery.id))!;
+    expect(resumed.attempts.map((a) => [a.attempt, a.statusCode])).toEqual([[1, 503], [2, 200]]);
+    expect(receiver.received.filter((r) => r.headers["webhook-id"] === "msg_lostjob")).toHaveLength(1);
+  }, 60_000);
 });

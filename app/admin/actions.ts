@@ -13,6 +13,7 @@ import type { PlanChange } from "@/lib/billing/plan-change";
 import { getPlan, publishPlanVersion } from "@/lib/billing/plans";
 import { decimalString, pricingSchema } from "@/lib/billing/pricing-schema";
 import { ApiError, type ErrorDetail } from "@/lib/http/api-error";
+import { storableText } from "@/lib/http/text";
 import { zodDetails } from "@/lib/http/with-api";
 import { enqueueInvoiceRun } from "@/lib/jobs/queues";
 import { invalidateCatalog, metricsByCode } from "@/lib/metering/catalog";
@@ -122,7 +123,7 @@ export async function payInvoiceAction(id: number): Promise<ActionResult> {
 export async function voidInvoiceAction(id: number, reason: string): Promise<ActionResult> {
   const admin = await requireAdmin();
   return guarded(async () => {
-    const why = z.string().trim().min(1, "give a reason").max(500).parse(reason);
+    const why = storableText("reason").trim().min(1, "give a reason").max(500).parse(reason);
     await voidInvoice(idSchema.parse(id), why);
     await recordAudit(admin, { action: "invoice.voided", entityType: "invoice", entityId: String(id), before: { status: "finalized" }, after: { status: "void", reason: why } });
     revalidatePath("/admin/invoices");
@@ -133,7 +134,7 @@ export async function voidInvoiceAction(id: number, reason: string): Promise<Act
 export async function createApiKeyAction(name: string): Promise<ActionResult<{ secret: string; prefix: string }>> {
   const admin = await requireAdmin();
   return guarded(async () => {
-    const key = await createApiKey(z.string().trim().min(1).max(100).parse(name));
+    const key = await createApiKey(storableText("name").trim().min(1).max(100).parse(name));
     await recordAudit(admin, { action: "api_key.created", entityType: "api_key", entityId: String(key.id), after: { name, prefix: key.prefix } });
     revalidatePath("/admin/api-keys");
     return { secret: key.secret, prefix: key.prefix };
@@ -185,7 +186,8 @@ export async function setUsageLimitAction(customerExternalId: string, metricCode
   const admin = await requireAdmin();
   return guarded(async () => {
     const customer = await getCustomer(z.string().min(1).max(128).parse(customerExternalId));
-    const metric = (await metricsByCode([metricCode])).get(z.string().min(1).max(64).parse(metricCode));
+    const code = z.string().min(1).max(64).parse(metricCode);
+    const metric = (await metricsByCode([code])).get(code);
     if (!metric) throw new ApiError("validation_failed", `No metric "${metricCode}".`, [{ path: "metric", message: "unknown metric" }]);
     const amount = z.union([z.literal(""), decimalString]).parse(z.string().max(40).parse(value).trim());
     const limit = amount === "" ? null : { kind: z.enum(["quantity", "spend"]).parse(kind), value: amount };

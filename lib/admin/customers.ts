@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { storableText } from "@/lib/http/text";
 import type { Currency } from "@/lib/billing/currencies";
 import { displayMoney } from "@/lib/billing/money";
 import { sqlClient } from "@/lib/db/client";
@@ -35,7 +36,7 @@ export async function listCustomersWithSpend(search = "", limit = 100): Promise<
 }
 
 export const customerUpdateSchema = z.object({
-  name: z.string().trim().min(1).max(200),
+  name: storableText("name").trim().min(1).max(200),
   email: z.email().max(254),
   planCode: z.string().max(64).transform((v) => (v === "" ? null : v)),
   /** "50, 90, 100": the customer's own usage alert percentages; empty: the plan's. */
@@ -80,7 +81,8 @@ export async function updateCustomer(externalId: string, input: z.output<typeof 
   if (input.planCode === null && before.plan_code !== null) {
     throw new ApiError("validation_failed", "A subscribed customer cannot be left without a plan here; move them to another plan.", [{ path: "planCode", message: "choose a plan" }]);
   }
-  const change = input.planCode !== null ? await changePlan(externalId, input.planCode) : null;
+  // The form shows the plan the customer is on, or moving to: only a different one is a change.
+  const change = input.planCode !== null && input.planCode !== before.plan_code ? await changePlan(externalId, input.planCode) : null;
   await sql`update customers set name = ${input.name}, email = ${input.email},
     alert_percentages = ${input.alertPercentages === null ? null : `{${input.alertPercentages.join(",")}}`}::int[],
     alert_spend = ${input.alertSpend === null ? null : `{${input.alertSpend.join(",")}}`}::text[] where id = ${before.id}`;

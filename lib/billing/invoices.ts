@@ -12,7 +12,7 @@ import { rate, type Rating } from "./rate";
 import { usageFromEventLog } from "./invoice-usage";
 import { planIdForPeriod, type Subscription } from "./subscription";
 import { scheduleDeliveries } from "@/lib/webhooks/events";
-import { publishInvoiceEvents, recordInvoiceEvents } from "@/lib/webhooks/invoice-events";
+import { recordInvoiceEvents } from "@/lib/webhooks/invoice-events";
 
 /** Days between finalization and the due date. */
 export const PAYMENT_TERMS_DAYS = 30;
@@ -61,9 +61,7 @@ async function rateFromEventLog(connection: Sql, items: { customer: CustomerForB
  */
 export async function draftInvoices(items: { customer: CustomerForBilling; period: Period }[]): Promise<number[]> {
   const priced = await rateFromEventLog(sqlClient(), items, [...(await metricsById()).values()]);
-  const written = await upsertDraftInvoices(
-    sqlClient(),
-    priced.map((p) => ({
+  const values = priced.map((p) => ({
       customerId: p.customer.id,
       periodStart: p.period.start,
       periodEnd: p.period.end,
@@ -74,10 +72,14 @@ export async function draftInvoices(items: { customer: CustomerForBilling; perio
       subtotal: p.rating.subtotal,
       tax: p.rating.tax,
       total: p.rating.total,
-    })),
-  );
-  // invoice.drafted once, when the draft is first written (re-rating is not a new event).
-  await publishInvoiceEvents(sqlClient(), "invoice.drafted", written.filter((w) => w.inserted).map((w) => w.id));
+  }));
+  // invoice.drafted once, when the draft is first written (re-rating is not a new event), in the
+  // same transaction: a draft never exists without its event.
+  const { written, deliveries } = (await sqlClient().begin(async (tx) => {
+    const rows = await upsertDraftInvoices(tx as unknown as Sql, values);
+    return { written: rows, deliveries: await recordInvoiceEvents(tx as unknown as Sql, "invoice.drafted", rows.filter((w) => w.inserted).map((w) => w.id)) };
+  })) as { written: { id: number; inserted: boolean }[]; deliveries: number[] };
+  await scheduleDeliveries(deliveries);
   return written.map((w) => w.id);
 }
 
@@ -136,18 +138,22 @@ export async function finalizeInvoice(id: number, options: { now?: Date; beforeC
 
 /** finalized -> paid. */
 export async function payInvoice(id: number, now = new Date()) {
-  const sql = sqlClient();
-  const rows = await sql`update invoices set status = 'paid', paid_at = ${now.toISOString()}::timestamptz, updated_at = now() where id = ${id} and status = 'finalized' returning id`;
-  if (rows.length === 0) await explainRefusal(id, "paid");
-  await publishInvoiceEvents(sql, "invoice.paid", [id]);
+  const deliveries = (await sqlClient().begin(async (tx) => {
+    const rows = await tx`update invoices set status = 'paid', paid_at = ${now.toISOString()}::timestamptz, updated_at = now() where id = ${id} and status = 'finalized' returning id`;
+    return rows.length === 0 ? null : recordInvoiceEvents(tx as unknown as Sql, "invoice.paid", [id]);
+  })) as number[] | null;
+  if (deliveries === null) return explainRefusal(id, "paid");
+  await scheduleDeliveries(deliveries);
 }
 
 /** finalized -> void, keeping the row and its number. */
 export async function voidInvoice(id: number, reason: string, now = new Date()) {
-  const sql = sqlClient();
-  const rows = await sql`update invoices set status = 'void', voided_at = ${now.toISOString()}::timestamptz, void_reason = ${reason}, updated_at = now() where id = ${id} and status = 'finalized' returning id`;
-  if (rows.length === 0) await explainRefusal(id, "void");
-  await publishInvoiceEvents(sql, "invoice.voided", [id]);
+  const deliveries = (await sqlClient().begin(async (tx) => {
+    const rows = await tx`update invoices set status = 'void', voided_at = ${now.toISOString()}::timestamptz, void_reason = ${reason}, updated_at = now() where id = ${id} and status = 'finalized' returning id`;
+    return rows.length === 0 ? null : recordInvoiceEvents(tx as unknown as Sql, "invoice.voided", [id]);
+  })) as number[] | null;
+  if (deliveries === null) return explainRefusal(id, "void");
+  await scheduleDeliveries(deliveries);
 }
 
 async function explainRefusal(id: number, target: string): Promise<never> {

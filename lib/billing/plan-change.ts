@@ -6,20 +6,20 @@ import { periodContaining, type BillingInterval } from "./periods";
 
 export type PlanChange = { kind: "subscribed" | "scheduled" | "cancelled" | "unchanged"; planCode: string; effectiveFrom: string | null };
 
-type Row = { id: string; plan_id: string | null; previous_plan_id: string | null; plan_changes_at: string | null; billing_anchor: string | null; current_interval: BillingInterval | null };
+type Row = { id: string; plan_id: string | null; previous_plan_id: string | null; plan_changes_at: string | null; billing_anchor: string | null; created_at: string; current_interval: BillingInterval | null };
 
 /**
  * Moves a customer to another plan from their next period (the period under way keeps its plan).
  * A customer without a plan is subscribed at once. Choosing the current plan again while a change
  * is pending cancels it. Refused: another billing interval (periods would not line up), leaving a
- * plan, and a second change while the period before the last change is still being invoiced.
+ * plan, and a second change before the last period on the previous plan has a finalized invoice.
  */
 export async function changePlan(externalId: string, planCode: string, now = new Date()): Promise<PlanChange> {
   const sql = sqlClient();
   const result = await sql.begin(async (tx) => {
     const [row] = await tx<Row[]>`
       select c.id, c.plan_id, c.previous_plan_id, to_json(c.plan_changes_at) #>> '{}' as plan_changes_at,
-        to_json(c.billing_anchor) #>> '{}' as billing_anchor,
+        to_json(c.billing_anchor) #>> '{}' as billing_anchor, to_json(c.created_at) #>> '{}' as created_at,
         (select v.pricing ->> 'interval' from plan_versions v where v.plan_id = c.plan_id order by v.version desc limit 1) as current_interval
       from customers c where c.external_id = ${externalId} for update`;
     if (!row) throw new ApiError("not_found", `No customer "${externalId}".`);
@@ -46,8 +46,13 @@ export async function changePlan(externalId: string, planCode: string, now = new
       return { kind: "scheduled" as const, planCode, effectiveFrom: changesAt.toISOString() };
     }
     if (String(target) === row.plan_id) return { kind: "unchanged" as const, planCode, effectiveFrom: null };
-    if (changesAt && now.getTime() < changesAt.getTime() + GRACE_PERIOD_MS) {
-      throw new ApiError("conflict", `The period before this customer's last plan change is still being invoiced; change the plan again after ${new Date(changesAt.getTime() + GRACE_PERIOD_MS).toISOString()}.`);
+    if (changesAt && changesAt.getTime() > new Date(row.created_at).getTime()) {
+      // previous_plan_id is about to be overwritten: the last period it priced must be invoiced
+      // for good first, or a late re-rating would price it with the wrong plan.
+      const [closed] = await tx`select 1 from invoices where customer_id = ${row.id} and period_end = ${changesAt.toISOString()}::timestamptz and status <> 'draft'`;
+      if (!closed) {
+        throw new ApiError("conflict", `The last period on this customer's previous plan (ending ${changesAt.toISOString()}) is not finalized yet; change the plan again once its invoice is (${GRACE_PERIOD_MS / 3_600_000} h after its end, or finalize it now).`);
+      }
     }
     const next = periodContaining(now, { interval: row.current_interval ?? "month", anchor: row.billing_anchor === null ? null : new Date(row.billing_anchor) }).end;
     await tx`update customers set previous_plan_id = plan_id, plan_id = ${target}, plan_changes_at = ${next.toISOString()}::timestamptz where id = ${row.id}`;

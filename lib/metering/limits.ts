@@ -94,7 +94,15 @@ export async function limitBreaches(events: PreparedEvent[], accepted: boolean[]
     const cap = limit.kind === "spend" ? limitMinor(customer, limit.value) : 0n;
     // Past the limit at this usage? Quantity: above it. Spend: the metric's charge costs more than it.
     const past = (quantity: Dec) => (limit.kind === "quantity" ? quantity.gt(limit.value) : chargeMinor(customer, metric, quantity.toFixed(), period) > cap);
-    let used = new Dec((await readCounters(customer.id, [metric], period)).get(metric.id) ?? "0");
+    let counted: string;
+    try {
+      counted = (await readCounters(customer.id, [metric], period)).get(metric.id) ?? "0";
+    } catch (error) {
+      // The events are committed; without live counters their receipts just cannot say more.
+      logger.warn({ err: error, customer: customer.externalId }, "limits not checked: live counters unavailable");
+      continue;
+    }
+    let used = new Dec(counted);
     const observed = used;
     if (!past(observed)) continue;
     const before = group.indices.reduce((total, i) => total.minus(increment(events[i])), used);

@@ -12,10 +12,15 @@ export type AttemptOutcome = "succeeded" | "retry" | "failed" | "not_pending";
  */
 export async function attemptDelivery(deliveryId: number, attempt: number, maxAttempts = env().WEBHOOK_MAX_ATTEMPTS): Promise<AttemptOutcome> {
   const sql = sqlClient();
-  const [delivery] = await sql<{ status: string; message_id: string; payload: unknown; url: string; secret: string }[]>`
-    select d.status, d.message_id, d.payload, e.url, e.secret from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id
+  const [delivery] = await sql<{ status: string; message_id: string; payload: unknown; url: string; secret: string; enabled: boolean }[]>`
+    select d.status, d.message_id, d.payload, e.url, e.secret, e.enabled from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id
     where d.id = ${deliveryId}`;
   if (!delivery || delivery.status !== "pending") return "not_pending";
+  if (!delivery.enabled) {
+    // Disabled since: nothing more is sent; a manual retry after enabling it sends it again.
+    await sql`update webhook_deliveries set status = 'failed', finished_at = now() where id = ${deliveryId} and status = 'pending'`;
+    return "failed";
+  }
   const body = typeof delivery.payload === "string" ? delivery.payload : JSON.stringify(delivery.payload);
   const now = new Date();
   const signature = new Webhook(delivery.secret).sign(delivery.message_id, now, body);

@@ -51,5 +51,5 @@ export async function retryDelivery(id: number) {
   const [row] = await sqlClient()<{ attempts: number }[]>`
     update webhook_deliveries set status = 'pending', finished_at = null where id = ${id} and status = 'failed' returning attempts`;
   if (!row) throw new ApiError("conflict", `Delivery ${id} is not failed (only a failed delivery is retried by hand).`);
-  await addDeliveryJobs([id], { firstAttempt: row.attempts + 1, jobSuffix: `-retry-${row.attempts + 1}` });
+  await addDeliveryJobs([id], { firstAttempt: row.attempts + 1, manual: true });
 }

@@ -1,5 +1,4 @@
 import type { Sql } from "postgres";
-import { sqlClient } from "@/lib/db/client";
 import type { WebhookEventType } from "@/lib/db/schema";
 import { logger } from "@/lib/logger";
 import { addDeliveryJobs } from "@/lib/jobs/webhook-queue";
@@ -28,9 +27,4 @@ export async function scheduleDeliveries(ids: number[]) {
   } catch (error) {
     logger.warn({ err: error, deliveries: ids.length }, "could not queue webhook deliveries now; the sweep will");
   }
-}
-
-/** Records and schedules, for events that are not part of a larger transaction. */
-export async function publishWebhookEvent(type: WebhookEventType, data: unknown) {
-  await scheduleDeliveries(await recordWebhookEvent(sqlClient(), type, data));
 }

@@ -1,6 +1,5 @@
 import type { Sql } from "postgres";
 import type { WebhookEventType } from "@/lib/db/schema";
-import { scheduleDeliveries } from "./events";
 
 /**
  * Records invoice.* events for these invoices, one delivery per subscribed endpoint, with the
@@ -21,8 +20,4 @@ export async function recordInvoiceEvents(sql: Sql, type: Extract<WebhookEventTy
     order by i.id, e.id
     returning id`;
   return rows.map((r) => Number(r.id));
-}
-
-export async function publishInvoiceEvents(sql: Sql, type: Extract<WebhookEventType, `invoice.${string}`>, invoiceIds: number[]) {
-  await scheduleDeliveries(await recordInvoiceEvents(sql, type, invoiceIds));
 }

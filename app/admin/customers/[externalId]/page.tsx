@@ -24,7 +24,10 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
   if (!customer) notFound();
   const period = periodContaining(new Date(), customer.rule);
   const [history, invoices, alerts] = await Promise.all([dailyUsage(customer.id, period), listCustomerInvoices(customer.id), listAlerts(customer.id, 20)]);
-  const plans = (await sqlClient()<{ code: string }[]>`select code from plans order by code`).map((p) => p.code);
+  const planRows = await sqlClient()<{ id: string; code: string }[]>`select id, code from plans order by code`;
+  const plans = planRows.map((p) => p.code);
+  // The plan the customer is on, or moving to when a change is scheduled.
+  const latestPlan = planRows.find((p) => Number(p.id) === customer.planId)?.code ?? null;
   const allMetrics = [...(await metricsById()).values()].filter((m) => m.aggregation === "sum" || m.aggregation === "count");
   const metricCodes = allMetrics.map((m) => m.code);
   const codeById = new Map(allMetrics.map((m) => [m.id, m.code]));
@@ -53,7 +56,7 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
         {alerts.length === 0 ? <p className="empty">No alerts have fired.</p> : <ul>{alerts.map((a) => <li key={a.id}>{a.firedAt.slice(0, 16).replace("T", " ")} UTC: {describeAlert(a)}</li>)}</ul>}
       </section>
       <LimitForm customer={customer.externalId} metrics={metricCodes} limits={Object.fromEntries([...customer.limits].map(([id, q]) => [codeById.get(id) ?? String(id), q]))} />
-      <CustomerForm plans={plans} existing={{ externalId: customer.externalId, name: customer.name, email: customer.email, plan: customer.planCode, alertPercentages: customer.alertPercentages, alertSpend: customer.alertSpend }} />
+      <CustomerForm plans={plans} existing={{ externalId: customer.externalId, name: customer.name, email: customer.email, plan: latestPlan, alertPercentages: customer.alertPercentages, alertSpend: customer.alertSpend }} />
     </>
   );
 }
