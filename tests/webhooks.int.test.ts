@@ -8,12 +8,12 @@ import { periodContaining, previousPeriod } from "@/lib/billing/periods";
 import { createPlan } from "@/lib/billing/plans";
 import { pricingSchema } from "@/lib/billing/pricing-schema";
 import { closeDb } from "@/lib/db/client";
-import { closeWebhookQueue } from "@/lib/jobs/webhook-queue";
+import { addDeliveryJobs, closeWebhookQueue } from "@/lib/jobs/webhook-queue";
 import { loadCustomersById } from "@/lib/metering/catalog";
 import { ingestEvents } from "@/lib/metering/ingest";
 import { defineMetric } from "@/lib/metering/metrics";
 import { closeRedis } from "@/lib/redis/client";
-import { createEndpoint, listDeliveries, retryDelivery } from "@/lib/webhooks/endpoints";
+import { createEndpoint, listDeliveries, retryDelivery, setEndpointEnabled } from "@/lib/webhooks/endpoints";
 import { eventually, resetState, testSql } from "./helpers/fixtures";
 import { startWorker } from "./helpers/server";
 
@@ -145,4 +145,16 @@ describe("signed webhooks", () => {
     expect(resumed.attempts.map((a) => [a.attempt, a.statusCode])).toEqual([[1, 503], [2, 200]]);
     expect(receiver.received.filter((r) => r.headers["webhook-id"] === "msg_lostjob")).toHaveLength(1);
   }, 60_000);
+
+  it("sends nothing more to an endpoint once it is disabled", async () => {
+    const { id } = await createEndpoint({ url: `${receiver.url}/ok`, eventTypes: ["invoice.voided"] });
+    const [delivery] = await sql<{ id: string }[]>`
+      insert into webhook_deliveries (endpoint_id, event_type, message_id, payload)
+      values (${id}, 'invoice.voided', 'msg_disabled', '{"type":"invoice.voided","timestamp":"2026-01-01T00:00:00Z","data":{}}') returning id`;
+    await setEndpointEnabled(id, false);
+    await addDeliveryJobs([Number(delivery.id)]);
+    await eventually(async () => (await listDeliveries()).find((d) => d.id === Number(delivery.id))?.status === "failed", 20_000, "the delivery to a disabled endpoint was not stopped");
+    expect((await listDeliveries()).find((d) => d.id === Number(delivery.id))!.attempts).toEqual([]);
+    expect(receiver.received.filter((r) => r.headers["webhook-id"] === "msg_disabled")).toHaveLength(0);
+  });
 });
