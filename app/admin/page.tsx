@@ -3,8 +3,8 @@ import Link from "next/link";
 import { revenueAnalytics } from "@/lib/admin/analytics";
 import { requireAdmin } from "@/lib/auth/session";
 import type { Currency } from "@/lib/billing/currencies";
-import { displayMoney } from "@/lib/billing/money";
-import { RevenueCharts } from "./revenue-charts";
+import { displayMoney, minorToMajor } from "@/lib/billing/money";
+import { BarChartFigure } from "../bar-chart";
 
 export const metadata: Metadata = { title: "Revenue" };
 
@@ -12,6 +12,7 @@ export default async function AdminHome() {
   await requireAdmin();
   const revenue = await revenueAnalytics("USD");
   const money = (minor: number) => displayMoney(minor, revenue.currency as Currency);
+  const point = (label: string, minor: number) => ({ label, value: Number(minorToMajor(minor, revenue.currency as Currency)), text: money(minor) });
   const invoiced = revenue.byMonth.reduce((sum, m) => sum + m.total, 0);
   return (
     <>
@@ -23,11 +24,13 @@ export default async function AdminHome() {
         <div className="card kpi"><h2>Revenue from overage</h2><p className="big" data-testid="kpi-overage">{revenue.overageShare}%</p><p className="muted small">Usage charges above allowances, of the subtotal.</p></div>
       </section>
       {invoiced === 0 ? <p className="card empty">No invoiced revenue yet. <Link href="/admin/invoices">Run invoicing</Link> once a period has ended.</p> : (
-        <RevenueCharts
-          byMonth={revenue.byMonth.map((m) => ({ label: m.month, minor: m.total, text: money(m.total) }))}
-          byPlan={revenue.byPlan.map((p) => ({ label: p.plan, minor: p.total, text: money(p.total) }))}
-          byMetric={revenue.byMetric.map((m) => ({ label: m.metric, minor: m.amount, text: money(m.amount) }))}
-        />
+        <>
+          <section className="card" data-testid="chart-month"><h2>Invoiced revenue per month</h2><BarChartFigure name="Invoiced revenue" points={revenue.byMonth.map((m) => point(m.month, m.total))} /></section>
+          <div className="kpis">
+            <section className="card" data-testid="chart-plan"><h2>Revenue by plan</h2><BarChartFigure name="Revenue" points={revenue.byPlan.map((p) => point(p.plan, p.total))} /></section>
+            <section className="card" data-testid="chart-metric"><h2>Usage revenue by metric</h2><BarChartFigure name="Usage revenue" points={revenue.byMetric.map((m) => point(m.metric, m.amount))} /></section>
+          </div>
+        </>
       )}
       <section className="card" aria-labelledby="top-heading">
         <h2 id="top-heading">Top customers</h2>

@@ -58,12 +58,14 @@ export function minorToNumber(minor: bigint): number {
   return Number(minor);
 }
 
-/** "12345" USD -> "123.45": for display and documents, never for arithmetic. */
-export function formatMinor(minor: bigint | number, currency: Currency): string {
+/** 12345 minor units of USD -> "123.45": exact, with the currency's decimals. */
+export function minorToMajor(minor: bigint | number, currency: Currency): string {
   const exponent = minorUnitExponent(currency);
-  const value = new Dec(minor.toString()).dividedBy(new Dec(10).pow(exponent));
-  return `${value.toFixed(exponent)} ${currency}`;
+  return new Dec(minor.toString()).dividedBy(new Dec(10).pow(exponent)).toFixed(exponent);
 }
+
+/** "12345" USD -> "123.45 USD": for display and documents, never for arithmetic. */
+export const formatMinor = (minor: bigint | number, currency: Currency): string => `${minorToMajor(minor, currency)} ${currency}`;
 
 const displayFormats = new Map<Currency, Intl.NumberFormat>();
 
@@ -75,6 +77,5 @@ export function displayMoney(minor: bigint | number, currency: Currency): string
     format = new Intl.NumberFormat("en-US", { style: "currency", currency, minimumFractionDigits: exponent, maximumFractionDigits: exponent });
     displayFormats.set(currency, format);
   }
-  const value = new Dec(minor.toString()).dividedBy(new Dec(10).pow(exponent)).toFixed(exponent);
-  return format.format(value as unknown as number);
+  return format.format(minorToMajor(minor, currency) as unknown as number);
 }

@@ -119,7 +119,9 @@ export async function ingestEvents(raws: unknown[], nowMs = Date.now()): Promise
   const breached = byId.size > 0 && [...byId.values()].some((c) => c.limits.size > 0)
     ? await limitBreaches(prepared, outcomes.map((o) => o === "accepted"), byId, nowMs)
     : new Set<number>();
-  const spenders = [...byId.values()].filter((c) => spendThresholds(c).length > 0 && prepared.some((e, k) => e.customerId === c.id && outcomes[k] === "accepted"));
+  const withSpendAlerts = [...byId.values()].filter((c) => spendThresholds(c).length > 0);
+  const withNewUsage = withSpendAlerts.length > 0 ? new Set(prepared.flatMap((e, k) => (outcomes[k] === "accepted" ? [e.customerId] : []))) : null;
+  const spenders = withSpendAlerts.filter((c) => withNewUsage?.has(c.id));
   if (spenders.length > 0) await checkSpendAlerts(spenders, nowMs);
   preparedIndex.forEach((index, k) => {
     const id = prepared[k].eventId;

@@ -1,6 +1,5 @@
 import type { Currency } from "@/lib/billing/currencies";
-import { minorUnitExponent } from "@/lib/billing/currencies";
-import { Dec, dec, toMinorUnits } from "@/lib/billing/money";
+import { Dec, dec, minorToMajor, toMinorUnits } from "@/lib/billing/money";
 import { rate } from "@/lib/billing/rate";
 import type { Period } from "@/lib/billing/periods";
 import { sqlClient } from "@/lib/db/client";
@@ -36,10 +35,7 @@ function limitMinor(customer: CustomerInfo, limit: string): bigint {
   return toMinorUnits(dec(limit), (customer.pricing?.currency ?? "USD") as Currency);
 }
 
-const majorText = (minor: bigint, customer: CustomerInfo) => {
-  const exponent = minorUnitExponent((customer.pricing?.currency ?? "USD") as Currency);
-  return new Dec(minor.toString()).dividedBy(new Dec(10).pow(exponent)).toFixed(exponent);
-};
+const majorText = (minor: bigint, customer: CustomerInfo) => minorToMajor(minor, (customer.pricing?.currency ?? "USD") as Currency);
 
 /**
  * May the customer use one more unit of this metric this period? From the live counter in Redis

@@ -55,6 +55,10 @@ export async function dailyUsage(customerId: number, period: Period): Promise<Me
   }));
 }
 
+/** A metric's days as bar chart points: the exact figure in the label, its size for the bar. */
+export const dayPoints = (metric: MetricHistory) =>
+  metric.days.map((d) => ({ label: d.day.slice(5), value: Number(d.value), text: `${d.value} ${metric.unit}` }));
+
 const trimZeros = (value: string) => (value.includes(".") ? value.replace(/\.?0+$/, "") : value);
 
 function dayValue(metric: BillableMetric, row: Row | undefined): string {

@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import { requireCustomer } from "@/lib/auth/session";
 import { loadCustomersById } from "@/lib/metering/catalog";
-import { dailyUsage, periodParamSchema, selectablePeriods } from "@/lib/portal/usage-history";
+import { dailyUsage, dayPoints, periodParamSchema, selectablePeriods } from "@/lib/portal/usage-history";
 import { notFound } from "next/navigation";
-import { UsageChart } from "./usage-chart";
+import { BarChartFigure } from "../../bar-chart";
 
 export const metadata: Metadata = { title: "Usage" };
 
@@ -49,7 +49,7 @@ export default async function UsagePage({ searchParams }: { searchParams: Promis
               <p className="empty">No {metric.name.toLowerCase()} {current ? "yet this period" : "in this period"}.</p>
             ) : (
               <>
-                <UsageChart name={metric.name} unit={metric.unit} days={metric.days} />
+                <BarChartFigure name={`${metric.name} per day`} points={dayPoints(metric)} />
                 <details>
                   <summary>Daily figures</summary>
                   <div className="table-wrap">

@@ -2,9 +2,9 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { requireCustomer } from "@/lib/auth/session";
 import type { Currency } from "@/lib/billing/currencies";
-import { displayMoney } from "@/lib/billing/money";
+import { displayMoney, minorToMajor } from "@/lib/billing/money";
 import { listCustomerInvoices } from "@/lib/portal/invoices";
-import { SpendChart } from "./spend-chart";
+import { BarChartFigure } from "../../../bar-chart";
 
 export const metadata: Metadata = { title: "Invoices" };
 
@@ -15,7 +15,7 @@ export default async function InvoicesPage() {
   const invoices = await listCustomerInvoices(user.customerId);
   const charted = invoices
     .filter((i) => i.status !== "void")
-    .map((i) => ({ period: month(i.period.start), total: i.total, text: displayMoney(i.total, i.currency as Currency), status: i.status }))
+    .map((i) => ({ label: month(i.period.start), value: Number(minorToMajor(i.total, i.currency as Currency)), text: `${displayMoney(i.total, i.currency as Currency)} (${i.status})` }))
     .reverse();
   return (
     <>
@@ -26,7 +26,7 @@ export default async function InvoicesPage() {
         <>
           <section className="card" aria-labelledby="spend-heading">
             <h2 id="spend-heading">Spend by period</h2>
-            <SpendChart points={charted} />
+            <BarChartFigure name="Invoice total" points={charted} />
           </section>
           <section className="card" aria-labelledby="list-heading">
             <div className="row-between">

@@ -10,8 +10,8 @@ import { customerByExternalId, metricsById } from "@/lib/metering/catalog";
 import { describeAlert } from "@/lib/portal/alert-text";
 import { listAlerts } from "@/lib/portal/alerts";
 import { listCustomerInvoices } from "@/lib/portal/invoices";
-import { dailyUsage } from "@/lib/portal/usage-history";
-import { UsageChart } from "../../../(portal)/usage/usage-chart";
+import { dailyUsage, dayPoints } from "@/lib/portal/usage-history";
+import { BarChartFigure } from "../../../bar-chart";
 import { CustomerForm } from "../customer-form";
 import { LimitForm } from "./limit-form";
 
@@ -40,7 +40,7 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
         {customer.planChangesAt && customer.planChangesAt.getTime() > Date.now() ? ` · a plan change takes effect on ${customer.planChangesAt.toISOString().slice(0, 10)}` : ""}
       </p>
       {history.filter((m) => m.days.some((d) => d.value !== "0")).map((m) => (
-        <section key={m.metric} className="card"><h2>{m.name} this period</h2><UsageChart name={m.name} unit={m.unit} days={m.days} /></section>
+        <section key={m.metric} className="card"><h2>{m.name} this period</h2><BarChartFigure name={`${m.name} per day`} points={dayPoints(m)} /></section>
       ))}
       <section className="card" aria-labelledby="inv">
         <h2 id="inv">Invoices</h2>
