@@ -1,4 +1,5 @@
 import { db } from "@/lib/db/client";
+import { logger } from "@/lib/logger";
 import { findCustomers, findPlanVersions, listMetrics, type PlanVersionSummary } from "@/lib/db/queries/catalog";
 import type { BillableMetric } from "@/lib/db/schema";
 import { versionPricing, type Pricing } from "@/lib/billing/pricing-schema";
@@ -34,17 +35,27 @@ export type CustomerInfo = {
 };
 
 /**
- * Customers and metrics as ingestion sees them, cached in memory for a few seconds so that
- * metering never waits on Postgres for them. A new metric or customer is picked up on first
- * use (a miss reloads at once); edits show within CUSTOMER_TTL_MS in other processes.
+ * Customers and metrics as ingestion sees them, cached in memory so that metering never waits on
+ * Postgres for them. A customer's entry is fresh for CUSTOMER_TTL_MS; after that it is still used
+ * (up to CUSTOMER_STALE_MS) while one background query reloads every stale customer asked for
+ * meanwhile, so a steady stream of events for many customers costs one catalog query every few
+ * seconds instead of one per request. Edits made in another process therefore show within
+ * CUSTOMER_TTL_MS plus one request; a customer not seen for CUSTOMER_STALE_MS is reloaded before
+ * use; an unknown customer or metric is looked up again after at most MISS_TTL_MS.
  */
 const CUSTOMER_TTL_MS = 5_000;
+const CUSTOMER_STALE_MS = 60_000;
 const MISS_TTL_MS = 1_000;
 const METRIC_TTL_MS = 5_000;
+/** Customers reloaded per background query. */
+const REFRESH_BATCH = 1_000;
 
-type Entry = { info: CustomerInfo | null; until: number };
+type Entry = { info: CustomerInfo | null; until: number; staleUntil: number };
 type CatalogCache = {
   customers: Map<string, Entry>;
+  /** Stale customers to reload in the background, and whether a reload is running. */
+  refresh: Set<string>;
+  refreshing: boolean;
   metrics: Map<string, BillableMetric>;
   metricsById: Map<number, BillableMetric>;
   metricsUntil: number;
@@ -52,7 +63,7 @@ type CatalogCache = {
 };
 const state = globalThis as unknown as { meterlineCatalog?: CatalogCache };
 const cache = (): CatalogCache =>
-  (state.meterlineCatalog ??= { customers: new Map(), metrics: new Map(), metricsById: new Map(), metricsUntil: 0 });
+  (state.meterlineCatalog ??= { customers: new Map(), refresh: new Set(), refreshing: false, metrics: new Map(), metricsById: new Map(), metricsUntil: 0 });
 
 /**
  * The version that prices a period: 'now' versions from the period in which they were published,
@@ -113,27 +124,51 @@ function toCustomerInfo(row: CustomerRow, versionsByPlan: Map<number, PlanVersio
   };
 }
 
-export async function customersByExternalId(externalIds: Iterable<string>, now = Date.now()): Promise<Map<string, CustomerInfo>> {
+/** Loads customers by external id (one query for them, one for their plans) into the cache. */
+async function loadCustomers(externalIds: string[], now: number): Promise<Map<string, CustomerInfo>> {
   const { customers } = cache();
+  const infos = await toCustomerInfos(await findCustomers(db(), { externalIds }), now);
+  const byId = new Map(infos.map((info) => [info.externalId, info]));
+  if (customers.size > 100_000) customers.clear();
+  for (const externalId of externalIds) {
+    const info = byId.get(externalId) ?? null;
+    const until = now + (info ? CUSTOMER_TTL_MS : MISS_TTL_MS);
+    customers.set(externalId, { info, until, staleUntil: info ? now + CUSTOMER_STALE_MS : until });
+  }
+  return byId;
+}
+
+/** Reloads the stale customers asked for since the last reload, a batch per query. */
+function refreshInBackground() {
+  const c = cache();
+  if (c.refreshing || c.refresh.size === 0) return;
+  c.refreshing = true;
+  const batch = [...c.refresh].slice(0, REFRESH_BATCH);
+  for (const externalId of batch) c.refresh.delete(externalId);
+  loadCustomers(batch, Date.now())
+    .catch((error) => logger.warn({ err: error }, "customer catalog refresh failed; cached entries are used until they expire"))
+    .finally(() => {
+      c.refreshing = false;
+      if (c.refresh.size > 0) setImmediate(refreshInBackground);
+    });
+}
+
+export async function customersByExternalId(externalIds: Iterable<string>, now = Date.now()): Promise<Map<string, CustomerInfo>> {
+  const c = cache();
   const found = new Map<string, CustomerInfo>();
   const missing: string[] = [];
   for (const externalId of new Set(externalIds)) {
-    const entry = customers.get(externalId);
-    if (entry && entry.until > now) {
+    const entry = c.customers.get(externalId);
+    if (entry && entry.staleUntil > now) {
       if (entry.info) found.set(externalId, entry.info);
+      if (entry.until <= now) c.refresh.add(externalId);
     } else {
       missing.push(externalId);
     }
   }
+  if (c.refresh.size > 0) refreshInBackground();
   if (missing.length > 0) {
-    const infos = await toCustomerInfos(await findCustomers(db(), { externalIds: missing }), now);
-    const byId = new Map(infos.map((info) => [info.externalId, info]));
-    if (customers.size > 100_000) customers.clear();
-    for (const externalId of missing) {
-      const info = byId.get(externalId) ?? null;
-      customers.set(externalId, { info, until: now + (info ? CUSTOMER_TTL_MS : MISS_TTL_MS) });
-      if (info) found.set(externalId, info);
-    }
+    for (const [externalId, info] of await loadCustomers(missing, now)) found.set(externalId, info);
   }
   return found;
 }
@@ -182,6 +217,7 @@ export async function metricsById(): Promise<Map<number, BillableMetric>> {
 export function invalidateCatalog() {
   const c = cache();
   c.customers.clear();
+  c.refresh.clear();
   c.metricsUntil = 0;
 }
 
