@@ -3,7 +3,8 @@ import Link from "next/link";
 import { z } from "zod";
 import { listCustomersWithSpend } from "@/lib/admin/customers";
 import { requireAdmin } from "@/lib/auth/session";
-import { sqlClient } from "@/lib/db/client";
+import { db } from "@/lib/db/client";
+import { listPlanCodes } from "@/lib/db/queries/plans";
 import { CustomerForm } from "./customer-form";
 
 export const metadata: Metadata = { title: "Customers" };
@@ -12,7 +13,7 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
   await requireAdmin("/admin/customers");
   const q = z.string().max(100).catch("").parse((await searchParams).q ?? "");
   const customers = await listCustomersWithSpend(q);
-  const plans = (await sqlClient()<{ code: string }[]>`select code from plans order by code`).map((p) => p.code);
+  const plans = (await listPlanCodes(db())).map((p) => p.code);
   return (
     <>
       <h1>Customers</h1>

@@ -4,6 +4,7 @@ import { requireAdmin } from "@/lib/auth/session";
 import type { Currency } from "@/lib/billing/currencies";
 import { displayMoney } from "@/lib/billing/money";
 import { sqlClient } from "@/lib/db/client";
+import { listInvoicesFiltered } from "@/lib/db/queries/invoices";
 import { InvoiceActions } from "./invoice-actions";
 import { InvoiceRunPanel } from "./invoice-run-panel";
 
@@ -19,14 +20,7 @@ export default async function AdminInvoicesPage({ searchParams }: { searchParams
   await requireAdmin("/admin/invoices");
   const raw = await searchParams;
   const filter = filterSchema.parse({ status: raw.status || undefined, period: raw.period || undefined, customer: raw.customer || undefined });
-  const sql = sqlClient();
-  const rows = await sql<{ id: string; number: string | null; external_id: string; period_start: string; status: string; total: string; currency: string }[]>`
-    select i.id, i.number, c.external_id, to_char(i.period_start at time zone 'UTC', 'YYYY-MM-DD') as period_start, i.status, i.total::text, i.currency
-    from invoices i join customers c on c.id = i.customer_id
-    where (${filter.status ?? null}::text is null or i.status = ${filter.status ?? null})
-      and (${filter.period ?? null}::text is null or to_char(i.period_start at time zone 'UTC', 'YYYY-MM') = ${filter.period ?? null})
-      and (${filter.customer ?? null}::text is null or c.external_id = ${filter.customer ?? null})
-    order by i.period_start desc, i.id desc limit 200`;
+  const rows = await listInvoicesFiltered(sqlClient(), filter);
   const now = new Date();
   const lastMonthEnd = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString().slice(0, 10);
   return (

@@ -2,17 +2,13 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { requireAdmin } from "@/lib/auth/session";
 import { sqlClient } from "@/lib/db/client";
+import { listPlanSummaries } from "@/lib/db/queries/plans";
 
 export const metadata: Metadata = { title: "Plans" };
 
 export default async function PlansPage() {
   await requireAdmin("/admin/plans");
-  const plans = await sqlClient()<{ code: string; name: string; versions: number; customers: number; currency: string; interval: string }[]>`
-    select p.code, p.name, (select count(*)::int from plan_versions v where v.plan_id = p.id) as versions,
-      (select count(*)::int from customers c where c.plan_id = p.id) as customers,
-      (select v.pricing ->> 'currency' from plan_versions v where v.plan_id = p.id order by v.version desc limit 1) as currency,
-      (select v.pricing ->> 'interval' from plan_versions v where v.plan_id = p.id order by v.version desc limit 1) as interval
-    from plans p order by p.code`;
+  const plans = await listPlanSummaries(sqlClient());
   return (
     <>
       <h1>Plans</h1>

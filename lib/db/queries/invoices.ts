@@ -61,3 +61,17 @@ export async function listInvoices(db: DbOrTx, params: { customerId?: number; li
     .orderBy(desc(invoices.periodStart), desc(invoices.id))
     .limit(params.limit);
 }
+
+export type InvoiceListFilter = { status?: Invoice["status"]; period?: string; customer?: string };
+export type InvoiceListRow = { id: string; number: string | null; external_id: string; period_start: string; status: Invoice["status"]; total: string; currency: string };
+
+/** The console's invoice list: newest periods first, at most 200, filtered by status, month ("YYYY-MM") and customer. */
+export async function listInvoicesFiltered(sql: Sql, filter: InvoiceListFilter): Promise<InvoiceListRow[]> {
+  return sql<InvoiceListRow[]>`
+    select i.id, i.number, c.external_id, to_char(i.period_start at time zone 'UTC', 'YYYY-MM-DD') as period_start, i.status, i.total::text, i.currency
+    from invoices i join customers c on c.id = i.customer_id
+    where (${filter.status ?? null}::text is null or i.status = ${filter.status ?? null})
+      and (${filter.period ?? null}::text is null or to_char(i.period_start at time zone 'UTC', 'YYYY-MM') = ${filter.period ?? null})
+      and (${filter.customer ?? null}::text is null or c.external_id = ${filter.customer ?? null})
+    order by i.period_start desc, i.id desc limit 200`;
+}

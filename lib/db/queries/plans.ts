@@ -1,4 +1,5 @@
-import { desc, eq, sql } from "drizzle-orm";
+import { asc, desc, eq, sql } from "drizzle-orm";
+import type { Sql } from "postgres";
 import type { Db } from "@/lib/db/client";
 import { planVersions, plans } from "@/lib/db/schema";
 
@@ -31,4 +32,21 @@ export async function insertPlanVersion(db: Db, params: { planId: number; pricin
 
 export async function listPlanVersions(db: Db, params: { planId: number }) {
   return db.select().from(planVersions).where(eq(planVersions.planId, params.planId)).orderBy(planVersions.version);
+}
+
+export type PlanSummary = { code: string; name: string; versions: number; customers: number; currency: string; interval: string };
+
+/** Every plan with its number of versions and subscribers, and the latest version's currency and interval. */
+export async function listPlanSummaries(connection: Sql): Promise<PlanSummary[]> {
+  return connection<PlanSummary[]>`
+    select p.code, p.name, (select count(*)::int from plan_versions v where v.plan_id = p.id) as versions,
+      (select count(*)::int from customers c where c.plan_id = p.id) as customers,
+      (select v.pricing ->> 'currency' from plan_versions v where v.plan_id = p.id order by v.version desc limit 1) as currency,
+      (select v.pricing ->> 'interval' from plan_versions v where v.plan_id = p.id order by v.version desc limit 1) as interval
+    from plans p order by p.code`;
+}
+
+/** Plan ids and codes, by code. */
+export async function listPlanCodes(db: Db): Promise<{ id: number; code: string }[]> {
+  return db.select({ id: plans.id, code: plans.code }).from(plans).orderBy(asc(plans.code));
 }

@@ -5,7 +5,8 @@ import { requireAdmin } from "@/lib/auth/session";
 import type { Currency } from "@/lib/billing/currencies";
 import { displayMoney } from "@/lib/billing/money";
 import { periodContaining } from "@/lib/billing/periods";
-import { sqlClient } from "@/lib/db/client";
+import { db } from "@/lib/db/client";
+import { listPlanCodes } from "@/lib/db/queries/plans";
 import { customerByExternalId, metricsById } from "@/lib/metering/catalog";
 import { describeAlert } from "@/lib/portal/alert-text";
 import { listAlerts } from "@/lib/portal/alerts";
@@ -24,10 +25,10 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
   if (!customer) notFound();
   const period = periodContaining(new Date(), customer.rule);
   const [history, invoices, alerts] = await Promise.all([dailyUsage(customer.id, period), listCustomerInvoices(customer.id), listAlerts(customer.id, 20)]);
-  const planRows = await sqlClient()<{ id: string; code: string }[]>`select id, code from plans order by code`;
+  const planRows = await listPlanCodes(db());
   const plans = planRows.map((p) => p.code);
   // The plan the customer is on, or moving to when a change is scheduled.
-  const latestPlan = planRows.find((p) => Number(p.id) === customer.planId)?.code ?? null;
+  const latestPlan = planRows.find((p) => p.id === customer.planId)?.code ?? null;
   const allMetrics = [...(await metricsById()).values()].filter((m) => m.aggregation === "sum" || m.aggregation === "count");
   const metricCodes = allMetrics.map((m) => m.code);
   const codeById = new Map(allMetrics.map((m) => [m.id, m.code]));
