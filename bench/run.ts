@@ -268,7 +268,7 @@ try {
     usageEndpointUnderLoad: { ...usage, p50: Number(usage.p50.toFixed(2)), p99: Number(usage.p99.toFixed(2)), max: Number(usage.max.toFixed(2)), ingestEventsPerSecond: Math.round(usage.ingestEventsPerSecond) },
     trivialRouteUnderLoad: { ...trivialUnderLoad, p50: Number(trivialUnderLoad.p50.toFixed(2)), p99: Number(trivialUnderLoad.p99.toFixed(2)), max: Number(trivialUnderLoad.max.toFixed(2)), ingestEventsPerSecond: Math.round(trivialUnderLoad.ingestEventsPerSecond) },
     entitlementUnderLoad: { ...entitlementCheck, p50: Number(entitlementCheck.p50.toFixed(2)), p99: Number(entitlementCheck.p99.toFixed(2)), max: Number(entitlementCheck.max.toFixed(2)), ingestEventsPerSecond: Math.round(entitlementCheck.ingestEventsPerSecond) },
-    invoiceRun: { ...invoiceRun, runSeconds: Number(invoiceRun.runSeconds.toFixed(2)), naiveSeconds: Number(invoiceRun.naiveSeconds.toFixed(2)), speedup: Number(invoiceRun.speedup.toFixed(1)) },
+    invoiceRun: { ...invoiceRun, runSeconds: Number(invoiceRun.runSeconds.toFixed(2)), warmRunSeconds: Number(invoiceRun.warmRunSeconds.toFixed(2)), naiveSeconds: Number(invoiceRun.naiveSeconds.toFixed(2)), speedup: Number(invoiceRun.speedup.toFixed(1)), warmSpeedup: Number(invoiceRun.warmSpeedup.toFixed(1)) },
     storedDuringMeasuredPhases: after - before,
     acknowledgedDuringMeasuredPhases: sentOk,
   };
@@ -285,8 +285,9 @@ try {
     [`usage endpoint p50 / p99, ingest at ${USAGE_LOAD_EVENTS_PER_SECOND.toLocaleString("en-US")} events/s`, `${usage.p50.toFixed(2)} / ${usage.p99.toFixed(2)} ms (${usage.samples} samples, ${Math.round(usage.ingestEventsPerSecond).toLocaleString("en-US")} events/s alongside)`],
     [`trivial route (GET /api/health) p50 / p99, same load`, `${trivialUnderLoad.p50.toFixed(2)} / ${trivialUnderLoad.p99.toFixed(2)} ms`],
     [`entitlement check p50 / p99, same load`, `${entitlementCheck.p50.toFixed(2)} / ${entitlementCheck.p99.toFixed(2)} ms (${entitlementCheck.samples} samples, ${Math.round(entitlementCheck.ingestEventsPerSecond).toLocaleString("en-US")} events/s alongside)`],
-    [`invoice run, ${invoiceRun.customers.toLocaleString("en-US")} customers / ${invoiceRun.events.toLocaleString("en-US")} events`, `${invoiceRun.runSeconds.toFixed(2)} s (${invoiceRun.invoices} invoices)`],
-    ["naive per-customer aggregates over raw events", `${invoiceRun.naiveSeconds.toFixed(2)} s (${invoiceRun.speedup.toFixed(1)}x slower)`],
+    [`invoice run, ${invoiceRun.customers.toLocaleString("en-US")} customers / ${invoiceRun.events.toLocaleString("en-US")} events, first in the process`, `${invoiceRun.runSeconds.toFixed(2)} s (${invoiceRun.invoices} invoices)`],
+    ["the same run again, same process (compiled rating code)", `${invoiceRun.warmRunSeconds.toFixed(2)} s`],
+    ["naive per-customer aggregates over raw events", `${invoiceRun.naiveSeconds.toFixed(2)} s (${invoiceRun.speedup.toFixed(1)}x the first run, ${invoiceRun.warmSpeedup.toFixed(1)}x the second)`],
     ["rows stored = events acknowledged (measured phases)", `${(after - before).toLocaleString("en-US")} = ${sentOk.toLocaleString("en-US")}`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
