@@ -47,8 +47,9 @@ const CUSTOMER_TTL_MS = 5_000;
 const CUSTOMER_STALE_MS = 60_000;
 const MISS_TTL_MS = 1_000;
 const METRIC_TTL_MS = 5_000;
-/** Customers reloaded per background query. */
+/** Customers reloaded per background query, and how long stale ones are gathered before it runs. */
 const REFRESH_BATCH = 1_000;
+const REFRESH_GATHER_MS = 250;
 
 type Entry = { info: CustomerInfo | null; until: number; staleUntil: number };
 type CatalogCache = {
@@ -56,6 +57,8 @@ type CatalogCache = {
   /** Stale customers to reload in the background, and whether a reload is running. */
   refresh: Set<string>;
   refreshing: boolean;
+  /** Bumped by invalidateCatalog: a load that started before it does not fill the cache. */
+  generation: number;
   metrics: Map<string, BillableMetric>;
   metricsById: Map<number, BillableMetric>;
   metricsUntil: number;
@@ -63,7 +66,7 @@ type CatalogCache = {
 };
 const state = globalThis as unknown as { meterlineCatalog?: CatalogCache };
 const cache = (): CatalogCache =>
-  (state.meterlineCatalog ??= { customers: new Map(), refresh: new Set(), refreshing: false, metrics: new Map(), metricsById: new Map(), metricsUntil: 0 });
+  (state.meterlineCatalog ??= { customers: new Map(), refresh: new Set(), refreshing: false, generation: 0, metrics: new Map(), metricsById: new Map(), metricsUntil: 0 });
 
 /**
  * The version that prices a period: 'now' versions from the period in which they were published,
@@ -126,9 +129,13 @@ function toCustomerInfo(row: CustomerRow, versionsByPlan: Map<number, PlanVersio
 
 /** Loads customers by external id (one query for them, one for their plans) into the cache. */
 async function loadCustomers(externalIds: string[], now: number): Promise<Map<string, CustomerInfo>> {
-  const { customers } = cache();
+  const c = cache();
+  const generation = c.generation;
   const infos = await toCustomerInfos(await findCustomers(db(), { externalIds }), now);
   const byId = new Map(infos.map((info) => [info.externalId, info]));
+  // Loaded before an edit in this process: right for this request, not to be remembered.
+  if (generation !== c.generation) return byId;
+  const { customers } = c;
   if (customers.size > 100_000) customers.clear();
   for (const externalId of externalIds) {
     const info = byId.get(externalId) ?? null;
@@ -138,19 +145,24 @@ async function loadCustomers(externalIds: string[], now: number): Promise<Map<st
   return byId;
 }
 
-/** Reloads the stale customers asked for since the last reload, a batch per query. */
+/**
+ * Reloads the stale customers asked for meanwhile, a batch per query. Stale entries are gathered
+ * for a moment first, so that customers going stale one request after another share a query.
+ */
 function refreshInBackground() {
   const c = cache();
   if (c.refreshing || c.refresh.size === 0) return;
   c.refreshing = true;
-  const batch = [...c.refresh].slice(0, REFRESH_BATCH);
-  for (const externalId of batch) c.refresh.delete(externalId);
-  loadCustomers(batch, Date.now())
-    .catch((error) => logger.warn({ err: error }, "customer catalog refresh failed; cached entries are used until they expire"))
-    .finally(() => {
-      c.refreshing = false;
-      if (c.refresh.size > 0) setImmediate(refreshInBackground);
-    });
+  setTimeout(() => {
+    const batch = [...c.refresh].slice(0, REFRESH_BATCH);
+    for (const externalId of batch) c.refresh.delete(externalId);
+    loadCustomers(batch, Date.now())
+      .catch((error) => logger.warn({ err: error }, "customer catalog refresh failed; cached entries are used until they expire"))
+      .finally(() => {
+        c.refreshing = false;
+        refreshInBackground();
+      });
+  }, REFRESH_GATHER_MS).unref();
 }
 
 export async function customersByExternalId(externalIds: Iterable<string>, now = Date.now()): Promise<Map<string, CustomerInfo>> {
@@ -218,6 +230,7 @@ export function invalidateCatalog() {
   const c = cache();
   c.customers.clear();
   c.refresh.clear();
+  c.generation += 1;
   c.metricsUntil = 0;
 }
 
