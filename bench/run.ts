@@ -16,6 +16,7 @@ import { httpClient, percentile, runFor } from "./lib/http";
 import { benchInvoiceRun } from "./invoice-run";
 
 const PORT = 39990;
+const BARE_PORT = 39989;
 const REDIS_PORT = 56390;
 const API_KEY = "mk_live_bench000000000000000000000000000000000000000";
 const CUSTOMERS = 1000;
@@ -97,6 +98,30 @@ async function startServer(databaseUrl: string, redisUrl: string) {
   throw new Error("server did not start");
 }
 
+/**
+ * A bare Node.js HTTP server in a process of its own that answers every request at once: no
+ * framework, no Redis. Its latency while the app ingests is this machine's floor for any read.
+ */
+async function startBareServer() {
+  const source = `require("node:http").createServer((req, res) => { res.setHeader("content-type", "application/json"); res.end('{"ok":true}'); }).listen(${BARE_PORT}, "127.0.0.1")`;
+  const child = spawn(process.execPath, ["-e", source], { stdio: "ignore" });
+  stops.push(() => new Promise<void>((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+  }));
+  const base = `http://127.0.0.1:${BARE_PORT}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(base)).ok) return base;
+    } catch {
+      /* starting */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("bare server did not start");
+}
+
 const auth = { authorization: `Bearer ${API_KEY}` };
 let sequence = 0;
 /** `spread`: how many distinct customers the events of one request cover, round-robin. */
@@ -158,9 +183,9 @@ function combine(rates: Rate[]): Rate & { rounds: number[] } {
  * on a fixed schedule, not as fast as possible), one reader asking about a different customer
  * each time: the usage endpoint, or the entitlement check.
  */
-async function readLatencyUnderLoad(base: string, eventsPerSecond: number, pathFor: (customer: number) => string) {
+async function readLatencyUnderLoad(base: string, eventsPerSecond: number, pathFor: (customer: number) => string, readerBase = base) {
   const load = httpClient(base, 8);
-  const reader = httpClient(base, 1);
+  const reader = httpClient(readerBase, 1);
   const batch = 500;
   const interval = (1000 * batch) / eventsPerSecond;
   const pool = bodies(Math.ceil(PHASE_MS / interval) + 1, batch);
@@ -248,11 +273,13 @@ try {
   const entitlementCheck = await readLatencyUnderLoad(base, USAGE_LOAD_EVENTS_PER_SECOND, (c) => `/api/v1/customers/cus_${c}/entitlements/api_calls`);
   log(`trivial route latency under the same ingest load (the floor for any route of this server)`);
   const trivialUnderLoad = await readLatencyUnderLoad(base, USAGE_LOAD_EVENTS_PER_SECOND, () => "/api/health");
+  log("the machine's floor: a bare Node.js server in its own process, read under the same ingest load");
+  const floorUnderLoad = await readLatencyUnderLoad(base, USAGE_LOAD_EVENTS_PER_SECOND, () => "/", await startBareServer());
   const after = (await sql<{ n: number }[]>`select count(*)::int as n from usage_events`)[0].n;
   await cleanup(); // the ingest server and its services are done; the invoice run needs the machine
   const invoiceRun = await benchInvoiceRun(process.env.DATABASE_URL ?? pgUrl, redisUrl);
 
-  const sentOk = batched.reduce((sum, b) => sum + b.events - b.failures * b.batch, 0) + single.requests - single.failures + usage.ingestEvents + entitlementCheck.ingestEvents + trivialUnderLoad.ingestEvents;
+  const sentOk = batched.reduce((sum, b) => sum + b.events - b.failures * b.batch, 0) + single.requests - single.failures + usage.ingestEvents + entitlementCheck.ingestEvents + trivialUnderLoad.ingestEvents + floorUnderLoad.ingestEvents;
   const results = {
     date: new Date().toISOString(),
     machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
@@ -266,6 +293,7 @@ try {
     singleToTrivialRatio: Number((single.perSecond / trivial.perSecond).toFixed(3)),
     singleToTrivialPostRatio: Number((single.perSecond / trivialPost.perSecond).toFixed(3)),
     usageEndpointUnderLoad: { ...usage, p50: Number(usage.p50.toFixed(2)), p99: Number(usage.p99.toFixed(2)), max: Number(usage.max.toFixed(2)), ingestEventsPerSecond: Math.round(usage.ingestEventsPerSecond) },
+    bareServerUnderLoad: { ...floorUnderLoad, p50: Number(floorUnderLoad.p50.toFixed(2)), p99: Number(floorUnderLoad.p99.toFixed(2)), max: Number(floorUnderLoad.max.toFixed(2)), ingestEventsPerSecond: Math.round(floorUnderLoad.ingestEventsPerSecond) },
     trivialRouteUnderLoad: { ...trivialUnderLoad, p50: Number(trivialUnderLoad.p50.toFixed(2)), p99: Number(trivialUnderLoad.p99.toFixed(2)), max: Number(trivialUnderLoad.max.toFixed(2)), ingestEventsPerSecond: Math.round(trivialUnderLoad.ingestEventsPerSecond) },
     entitlementUnderLoad: { ...entitlementCheck, p50: Number(entitlementCheck.p50.toFixed(2)), p99: Number(entitlementCheck.p99.toFixed(2)), max: Number(entitlementCheck.max.toFixed(2)), ingestEventsPerSecond: Math.round(entitlementCheck.ingestEventsPerSecond) },
     invoiceRun: { ...invoiceRun, runSeconds: Number(invoiceRun.runSeconds.toFixed(2)), warmRunSeconds: Number(invoiceRun.warmRunSeconds.toFixed(2)), naiveSeconds: Number(invoiceRun.naiveSeconds.toFixed(2)), speedup: Number(invoiceRun.speedup.toFixed(1)), warmSpeedup: Number(invoiceRun.warmSpeedup.toFixed(1)) },
@@ -284,6 +312,7 @@ try {
     ["single-event / trivial GET, / trivial POST", `${results.singleToTrivialRatio.toFixed(2)}x, ${results.singleToTrivialPostRatio.toFixed(2)}x`],
     [`usage endpoint p50 / p99, ingest at ${USAGE_LOAD_EVENTS_PER_SECOND.toLocaleString("en-US")} events/s`, `${usage.p50.toFixed(2)} / ${usage.p99.toFixed(2)} ms (${usage.samples} samples, ${Math.round(usage.ingestEventsPerSecond).toLocaleString("en-US")} events/s alongside)`],
     [`trivial route (GET /api/health) p50 / p99, same load`, `${trivialUnderLoad.p50.toFixed(2)} / ${trivialUnderLoad.p99.toFixed(2)} ms`],
+    [`bare Node.js server, own process, no work: p50 / p99, same load`, `${floorUnderLoad.p50.toFixed(2)} / ${floorUnderLoad.p99.toFixed(2)} ms`],
     [`entitlement check p50 / p99, same load`, `${entitlementCheck.p50.toFixed(2)} / ${entitlementCheck.p99.toFixed(2)} ms (${entitlementCheck.samples} samples, ${Math.round(entitlementCheck.ingestEventsPerSecond).toLocaleString("en-US")} events/s alongside)`],
     [`invoice run, ${invoiceRun.customers.toLocaleString("en-US")} customers / ${invoiceRun.events.toLocaleString("en-US")} events, first in the process`, `${invoiceRun.runSeconds.toFixed(2)} s (${invoiceRun.invoices} invoices)`],
     ["the same run again, same process (compiled rating code)", `${invoiceRun.warmRunSeconds.toFixed(2)} s`],
