@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import "./helpers/env";
 import { createCustomer } from "@/lib/billing/customers";
 import { closeDb } from "@/lib/db/client";
+import { periodContaining } from "@/lib/billing/periods";
 import { customersByExternalId, invalidateCatalog } from "@/lib/metering/catalog";
 import { closeRedis } from "@/lib/redis/client";
 import { eventually, resetState, testSql } from "./helpers/fixtures";
@@ -24,6 +25,7 @@ describe("customer catalog cache", () => {
   });
 
   afterAll(async () => {
+    invalidateCatalog(); // stops a background reload that may still be waiting
     await sql.end();
     await closeDb();
     await closeRedis();
@@ -55,5 +57,15 @@ describe("customer catalog cache", () => {
     expect(await names(["cus_new"], now + 500)).toEqual([null]);
     // A miss is remembered for at most a second.
     expect(await names(["cus_new"], now + 1_500)).toEqual(["New"]);
+  });
+
+  it("never uses an entry after the end of the billing period it was priced for", async () => {
+    await sql`update customers set name = 'cus_b v3' where external_id = 'cus_b'`;
+    invalidateCatalog();
+    const end = periodContaining(new Date(), { interval: "month", anchor: null }).end.getTime();
+    expect(await names(["cus_b"], end - 1_000)).toEqual(["cus_b v3"]);
+    await sql`update customers set name = 'cus_b v4' where external_id = 'cus_b'`;
+    // A second later it would still be fresh, but that second is in the next period.
+    expect(await names(["cus_b"], end + 1_000)).toEqual(["cus_b v4"]);
   });
 });

@@ -38,6 +38,7 @@ describe("invoice events are recorded in the same transaction as the change", ()
   beforeAll(async () => {
     await resetState();
     await sql`truncate webhook_endpoints cascade`;
+    await sql`drop trigger if exists fail_invoice_event on webhook_deliveries`;
     await sql`create or replace function test_fail_invoice_event() returns trigger language plpgsql as $$ begin raise exception 'storing the webhook event failed'; end $$`;
     await defineMetric({ code: "api_calls", name: "API calls", unit: "call", aggregation: "sum", property: null, decimals: 0 });
     await createPlan({ code: "metered", name: "Metered", pricing: pricingSchema.parse({ currency: "USD", interval: "month", charges: [{ metric: "api_calls", model: "per_unit", unitPrice: "0.01" }] }) });
@@ -58,7 +59,7 @@ describe("invoice events are recorded in the same transaction as the change", ()
     await closeRedis();
   });
 
-  it("drafting, finalizing, paying and voiding each leave nothing behind when their event cannot be stored, and succeed with exactly one event once it can", async () => {
+  it("drafting, finalizing, paying and voiding each leave nothing behind when their event cannot be stored; drafting, finalizing and voiding then succeed with exactly one event", async () => {
     const [customer] = await loadCustomersById([customerId]);
 
     await failStoringEvents("invoice.drafted");

@@ -40,8 +40,9 @@ export type CustomerInfo = {
  * (up to CUSTOMER_STALE_MS) while one background query reloads every stale customer asked for
  * meanwhile, so a steady stream of events for many customers costs one catalog query every few
  * seconds instead of one per request. Edits made in another process therefore show within
- * CUSTOMER_TTL_MS plus one request; a customer not seen for CUSTOMER_STALE_MS is reloaded before
- * use; an unknown customer or metric is looked up again after at most MISS_TTL_MS.
+ * CUSTOMER_TTL_MS plus the background reload; a customer not seen for CUSTOMER_STALE_MS, or
+ * asked for after the end of the billing period its entry was priced for, is reloaded before use;
+ * an unknown customer or metric is looked up again after at most MISS_TTL_MS.
  */
 const CUSTOMER_TTL_MS = 5_000;
 const CUSTOMER_STALE_MS = 60_000;
@@ -54,9 +55,10 @@ const REFRESH_GATHER_MS = 250;
 type Entry = { info: CustomerInfo | null; until: number; staleUntil: number };
 type CatalogCache = {
   customers: Map<string, Entry>;
-  /** Stale customers to reload in the background, and whether a reload is running. */
-  refresh: Set<string>;
+  /** Stale customers to reload in the background (with the latest time they were asked for at), and whether a reload is running. */
+  refresh: Map<string, number>;
   refreshing: boolean;
+  refreshTimer?: ReturnType<typeof setTimeout>;
   /** Bumped by invalidateCatalog: a load that started before it does not fill the cache. */
   generation: number;
   metrics: Map<string, BillableMetric>;
@@ -66,7 +68,7 @@ type CatalogCache = {
 };
 const state = globalThis as unknown as { meterlineCatalog?: CatalogCache };
 const cache = (): CatalogCache =>
-  (state.meterlineCatalog ??= { customers: new Map(), refresh: new Set(), refreshing: false, generation: 0, metrics: new Map(), metricsById: new Map(), metricsUntil: 0 });
+  (state.meterlineCatalog ??= { customers: new Map(), refresh: new Map(), refreshing: false, generation: 0, metrics: new Map(), metricsById: new Map(), metricsUntil: 0 });
 
 /**
  * The version that prices a period: 'now' versions from the period in which they were published,
@@ -139,30 +141,45 @@ async function loadCustomers(externalIds: string[], now: number): Promise<Map<st
   if (customers.size > 100_000) customers.clear();
   for (const externalId of externalIds) {
     const info = byId.get(externalId) ?? null;
-    const until = now + (info ? CUSTOMER_TTL_MS : MISS_TTL_MS);
-    customers.set(externalId, { info, until, staleUntil: info ? now + CUSTOMER_STALE_MS : until });
+    // Plan, pricing and limits are those of the period under way: never used past its end.
+    const periodEnd = info ? periodContaining(new Date(now), info.rule).end.getTime() : Infinity;
+    const until = Math.min(now + (info ? CUSTOMER_TTL_MS : MISS_TTL_MS), periodEnd);
+    customers.set(externalId, { info, until, staleUntil: info ? Math.min(now + CUSTOMER_STALE_MS, periodEnd) : until });
   }
   return byId;
 }
 
 /**
  * Reloads the stale customers asked for meanwhile, a batch per query. Stale entries are gathered
- * for a moment first, so that customers going stale one request after another share a query.
+ * for a moment first (unless a full batch is already waiting), so that customers going stale one
+ * request after another share a query.
  */
 function refreshInBackground() {
   const c = cache();
   if (c.refreshing || c.refresh.size === 0) return;
   c.refreshing = true;
-  setTimeout(() => {
-    const batch = [...c.refresh].slice(0, REFRESH_BATCH);
-    for (const externalId of batch) c.refresh.delete(externalId);
-    loadCustomers(batch, Date.now())
+  const run = () => {
+    c.refreshTimer = undefined;
+    let now = 0;
+    const batch: string[] = [];
+    for (const [externalId, askedAt] of c.refresh) {
+      c.refresh.delete(externalId);
+      const entry = c.customers.get(externalId);
+      if (entry && entry.until > askedAt) continue; // reloaded meanwhile
+      batch.push(externalId);
+      now = Math.max(now, askedAt);
+      if (batch.length === REFRESH_BATCH) break;
+    }
+    const done = () => {
+      c.refreshing = false;
+      refreshInBackground();
+    };
+    if (batch.length === 0) return done();
+    loadCustomers(batch, now)
       .catch((error) => logger.warn({ err: error }, "customer catalog refresh failed; cached entries are used until they expire"))
-      .finally(() => {
-        c.refreshing = false;
-        refreshInBackground();
-      });
-  }, REFRESH_GATHER_MS).unref();
+      .finally(done);
+  };
+  c.refreshTimer = setTimeout(run, c.refresh.size >= REFRESH_BATCH ? 0 : REFRESH_GATHER_MS).unref();
 }
 
 export async function customersByExternalId(externalIds: Iterable<string>, now = Date.now()): Promise<Map<string, CustomerInfo>> {
@@ -173,7 +190,7 @@ export async function customersByExternalId(externalIds: Iterable<string>, now =
     const entry = c.customers.get(externalId);
     if (entry && entry.staleUntil > now) {
       if (entry.info) found.set(externalId, entry.info);
-      if (entry.until <= now) c.refresh.add(externalId);
+      if (entry.until <= now) c.refresh.set(externalId, Math.max(c.refresh.get(externalId) ?? 0, now));
     } else {
       missing.push(externalId);
     }
@@ -231,6 +248,11 @@ export function invalidateCatalog() {
   c.customers.clear();
   c.refresh.clear();
   c.generation += 1;
+  if (c.refreshTimer) {
+    clearTimeout(c.refreshTimer);
+    c.refreshTimer = undefined;
+    c.refreshing = false;
+  }
   c.metricsUntil = 0;
 }
 
