@@ -3,7 +3,7 @@
  * Redis, with at least 5 million events already in the table. Prints a table and writes
  * bench/results.json. Load goes to 127.0.0.1 only and every phase is bounded in time.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import postgres from "postgres";
@@ -74,17 +74,22 @@ async function prepareDatabase(sql: postgres.Sql) {
   return total;
 }
 
+/** Stops a child process (SIGTERM, then waits for it) when the benchmark cleans up. */
+function stopOnCleanup(child: ChildProcess) {
+  stops.push(() => new Promise<void>((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+  }));
+}
+
 async function startServer(databaseUrl: string, redisUrl: string) {
   const child = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(PORT), "-H", "127.0.0.1"], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: "production", DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, BOOTSTRAP_API_KEY: API_KEY, LOG_LEVEL: "warn" },
     stdio: ["ignore", "inherit", "inherit"],
   });
-  stops.push(() => new Promise<void>((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once("exit", () => resolve());
-    child.kill("SIGTERM");
-  }));
+  stopOnCleanup(child);
   const base = `http://127.0.0.1:${PORT}`;
   for (let i = 0; i < 200; i++) {
     try {
@@ -105,11 +110,7 @@ async function startServer(databaseUrl: string, redisUrl: string) {
 async function startBareServer() {
   const source = `require("node:http").createServer((req, res) => { res.setHeader("content-type", "application/json"); res.end('{"ok":true}'); }).listen(${BARE_PORT}, "127.0.0.1")`;
   const child = spawn(process.execPath, ["-e", source], { stdio: "ignore" });
-  stops.push(() => new Promise<void>((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once("exit", () => resolve());
-    child.kill("SIGTERM");
-  }));
+  stopOnCleanup(child);
   const base = `http://127.0.0.1:${BARE_PORT}`;
   for (let i = 0; i < 100; i++) {
     // Answered by our child only: a leftover process on the port would make the child exit.
