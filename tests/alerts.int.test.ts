@@ -72,11 +72,15 @@ describe("usage alerts", () => {
     expect(again.every((s) => s === "duplicate")).toBe(true);
     expect(await alertsOf("cus_crosser")).toEqual(alerts);
     // Listed for the portal, newest first.
-    expect((await listAlerts(ids.cus_crosser)).map((a) => a.threshold).sort()).toEqual(["100", "80", "95"]);
+    const listed = await listAlerts(ids.cus_crosser);
+    expect(listed.map((a) => a.threshold).sort()).toEqual(["100", "80", "95"]);
+    const firedAt = listed.map((a) => Date.parse(a.firedAt));
+    expect(firedAt).toEqual([...firedAt].sort((x, y) => y - x));
   });
 
   it("has no percentage alerts for a metric without an allowance", async () => {
-    await sendConcurrently("cus_crosser", "bandwidth_gb", "bw", 400);
+    const statuses = await sendConcurrently("cus_crosser", "bandwidth_gb", "bw", 400);
+    expect(statuses.every((s) => s === "accepted")).toBe(true);
     expect((await alertsOf("cus_crosser")).filter((a) => a.metric === "bandwidth_gb")).toEqual([]);
   });
 
@@ -93,7 +97,7 @@ describe("usage alerts", () => {
     await sendConcurrently("cus_spender", "api_calls", "s1", 1400); // 400 billable x $0.01 = $4.00
     expect(await spend()).toEqual([]);
     await sendConcurrently("cus_spender", "api_calls", "s2", 200); // $6.00
-    expect(await spend()).toEqual([{ threshold: "5.00", observed: "600" }]);
+    expect(await spend()).toEqual([{ threshold: "5.00", observed: "6.00" }]);
     await sendConcurrently("cus_spender", "api_calls", "s3", 500); // $11.00
     await sendConcurrently("cus_spender", "api_calls", "s4", 100); // $12.00: nothing new
     expect((await spend()).map((a) => a.threshold)).toEqual(["5.00", "10"]);

@@ -1,6 +1,7 @@
 import { describe, expect, it, beforeAll } from "vitest";
 import "./helpers/env";
 import { setUsageLimit } from "@/lib/metering/limits";
+import { eventually } from "./helpers/fixtures";
 import { serverSuite } from "./helpers/suite";
 
 describe("hard limits and entitlements", () => {
@@ -17,7 +18,7 @@ describe("hard limits and entitlements", () => {
 
   it("turns allowed false exactly when usage reaches the limit, and marks the receipts of events beyond it", async () => {
     // The server caches customers for up to 5 s; wait until it sees the limit.
-    for (let i = 0; i < 40 && (await entitlement("cus_capped")).limit !== "100"; i++) await new Promise((r) => setTimeout(r, 250));
+    await eventually(async () => (await entitlement("cus_capped")).limit === "100", 10_000, "the server never saw the limit");
     const first = await send(Array.from({ length: 99 }, (_, i) => `r-${i}`));
     expect(first.every((r) => r.status === "accepted" && !r.limitExceeded)).toBe(true);
     expect(await entitlement("cus_capped")).toMatchObject({ allowed: true, used: "99", limit: "100", remaining: "1" });
@@ -47,7 +48,7 @@ describe("hard limits and entitlements", () => {
       select c.id as customer_id, m.id as metric_id from customers c, billable_metrics m where c.external_id = 'cus_spend' and m.code = 'api_calls'`;
     await setUsageLimit(Number(customer_id), metric_id, { kind: "spend", value: "1.00" });
     const check = async () => (await suite.api.get("/customers/cus_spend/entitlements/api_calls")).json;
-    for (let i = 0; i < 40 && (await check()).limitKind !== "spend"; i++) await new Promise((r) => setTimeout(r, 250));
+    await eventually(async () => (await check()).limitKind === "spend", 10_000, "the server never saw the spend limit");
     const post = async (id: string, quantity: number) =>
       (await suite.api.post("/events", { events: [{ id, customer: "cus_spend", metric: "api_calls", quantity }] })).json.receipts[0];
     expect(await post("s-1", 99)).toEqual({ id: "s-1", status: "accepted" });

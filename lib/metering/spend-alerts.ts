@@ -1,5 +1,5 @@
 import type { Currency } from "@/lib/billing/currencies";
-import { dec, toMinorUnits } from "@/lib/billing/money";
+import { dec, minorToMajor, toMinorUnits } from "@/lib/billing/money";
 import { sqlClient } from "@/lib/db/client";
 import { logger } from "@/lib/logger";
 import { recordWebhookEvent, scheduleDeliveries } from "@/lib/webhooks/events";
@@ -24,17 +24,19 @@ export async function checkSpendAlerts(customers: CustomerInfo[], nowMs = Date.n
       const currency = customer.pricing.currency as Currency;
       const reached = thresholds.filter((t) => toMinorUnits(dec(t), currency) <= BigInt(usage.estimatedTotal));
       if (reached.length === 0) continue;
+      // In major units, like the thresholds it is compared with.
+      const observed = minorToMajor(usage.estimatedTotal, currency);
       const deliveries = await sqlClient().begin(async (tx) => {
         const fired = await tx<{ id: string; threshold: string }[]>`
           insert into usage_alerts (customer_id, kind, metric_id, threshold, period_start, observed)
-          select ${customer.id}, 'spend', null, t, ${usage.period.start}::timestamptz, ${String(usage.estimatedTotal)}
+          select ${customer.id}, 'spend', null, t, ${usage.period.start}::timestamptz, ${observed}
           from unnest(${tx.array(reached)}::text[]) as t
           on conflict do nothing returning id, threshold`;
         const ids: number[] = [];
         for (const alert of fired) {
           ids.push(...(await recordWebhookEvent(tx as never, "usage.threshold_reached", {
             alertId: Number(alert.id), customer: customer.externalId, metric: null, kind: "spend", threshold: alert.threshold, currency,
-            observed: String(usage.estimatedTotal), periodStart: usage.period.start,
+            observed, periodStart: usage.period.start,
           })));
         }
         return ids;
