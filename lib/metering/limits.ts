@@ -9,6 +9,7 @@ import { logger } from "@/lib/logger";
 import { recordWebhookEvent, scheduleDeliveries } from "@/lib/webhooks/events";
 import { customerPeriod, type CustomerInfo, type UsageLimit } from "./catalog";
 import { readCounters } from "./counters";
+import { isStoredAlert, rememberStoredAlert } from "./stored-alerts";
 import type { PreparedEvent } from "./group-commit";
 
 export type Entitlement = {
@@ -118,6 +119,8 @@ export async function limitBreaches(events: PreparedEvent[], accepted: boolean[]
 }
 
 async function recordLimitExceeded(customer: CustomerInfo, metric: BillableMetric, period: Period, limit: UsageLimit, observed: string) {
+  const key = `limit:${customer.id}:${metric.id}:${limit.kind}:${limit.value}:${period.start.getTime()}`;
+  if (isStoredAlert(key)) return;
   try {
     const deliveries = await sqlClient().begin(async (tx) => {
       const [alert] = await tx<{ id: string }[]>`
@@ -129,6 +132,7 @@ async function recordLimitExceeded(customer: CustomerInfo, metric: BillableMetri
         alertId: Number(alert.id), customer: customer.externalId, metric: metric.code, kind: "limit_exceeded", limitKind: limit.kind, limit: limit.value, observed, periodStart: period.start.toISOString(),
       });
     });
+    rememberStoredAlert(key);
     await scheduleDeliveries(deliveries as number[]);
   } catch (error) {
     logger.warn({ err: error, customer: customer.externalId }, "could not record a passed limit; the next event retries");

@@ -3,7 +3,8 @@ import { dec, minorToMajor, toMinorUnits } from "@/lib/billing/money";
 import { sqlClient } from "@/lib/db/client";
 import { logger } from "@/lib/logger";
 import { recordWebhookEvent, scheduleDeliveries } from "@/lib/webhooks/events";
-import type { CustomerInfo } from "./catalog";
+import { customerPeriod, type CustomerInfo } from "./catalog";
+import { isStoredAlert, rememberStoredAlert } from "./stored-alerts";
 import { currentUsage } from "./usage";
 
 /** The spend alert amounts (major units) of a customer: their own, else their plan's. */
@@ -17,8 +18,11 @@ export const spendThresholds = (customer: CustomerInfo): string[] => customer.al
  */
 export async function checkSpendAlerts(customers: CustomerInfo[], nowMs = Date.now()) {
   for (const customer of customers) {
-    const thresholds = spendThresholds(customer);
-    if (thresholds.length === 0 || !customer.pricing) continue;
+    if (!customer.pricing) continue;
+    const periodStart = customerPeriod(customer, nowMs).start.getTime();
+    const keyOf = (threshold: string) => `spend:${customer.id}:${threshold}:${periodStart}`;
+    const thresholds = spendThresholds(customer).filter((t) => !isStoredAlert(keyOf(t)));
+    if (thresholds.length === 0) continue;
     try {
       const usage = await currentUsage(customer, nowMs);
       const currency = customer.pricing.currency as Currency;
@@ -41,6 +45,7 @@ export async function checkSpendAlerts(customers: CustomerInfo[], nowMs = Date.n
         }
         return ids;
       });
+      for (const threshold of reached) rememberStoredAlert(keyOf(threshold));
       await scheduleDeliveries(deliveries as number[]);
     } catch (error) {
       logger.warn({ err: error, customer: customer.externalId }, "spend alerts not checked; the next event retries");
