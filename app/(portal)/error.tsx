@@ -5,7 +5,7 @@ export default function PortalError({ error, reset }: { error: Error & { digest?
   return (
     <section className="card" role="alert">
       <h1>Something went wrong</h1>
-      <p>This page could not be loaded{/unavailable/i.test(error.message) ? ": live counters are unavailable right now" : ""}. Your data is safe; nothing was changed.</p>
+      <p>This page could not be loaded. Your data is safe; nothing was changed.</p>
       {error.digest ? <p className="muted small">Reference: {error.digest}</p> : null}
       <button type="button" className="btn" onClick={reset}>Try again</button>
     </section>

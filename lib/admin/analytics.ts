@@ -1,4 +1,4 @@
-import { Dec } from "@/lib/billing/money";
+import { Dec, minorToNumber } from "@/lib/billing/money";
 import { sqlClient } from "@/lib/db/client";
 import { loadCustomersById } from "@/lib/metering/catalog";
 import { currentUsage } from "@/lib/metering/usage";
@@ -21,43 +21,49 @@ export type Revenue = {
   projectedCurrentPeriod: number;
 };
 
+/** A sum of minor units from SQL as an exact JSON number (refused above 2^53, never rounded). */
+const minor = (text: string) => minorToNumber(BigInt(text));
+
 /** Revenue analytics from invoices in Postgres, plus the current period projected from live counters. */
 export async function revenueAnalytics(currency = "USD"): Promise<Revenue> {
   const sql = sqlClient();
   const statuses = sql.array(INVOICED);
-  const byMonth = await sql<{ month: string; total: string }[]>`
+  const byMonthQuery = sql<{ month: string; total: string }[]>`
     select to_char(period_start at time zone 'UTC', 'YYYY-MM') as month, sum(total)::text as total
     from invoices where status = any(${statuses}::text[]) and currency = ${currency} group by 1 order by 1`;
-  const byPlan = await sql<{ plan: string; total: string }[]>`
+  const byPlanQuery = sql<{ plan: string; total: string }[]>`
     select coalesce(p.code, '(none)') as plan, sum(i.total)::text as total
     from invoices i left join plan_versions v on v.id = i.plan_version_id left join plans p on p.id = v.plan_id
     where i.status = any(${statuses}::text[]) and i.currency = ${currency} group by 1 order by 2 desc`;
-  const byMetric = await sql<{ metric: string; amount: string }[]>`
+  const byMetricQuery = sql<{ metric: string; amount: string }[]>`
     select line ->> 'metric' as metric, sum((line ->> 'amount')::int8)::text as amount
     from invoices i cross join lateral jsonb_array_elements(i.lines) as line
     where i.status = any(${statuses}::text[]) and i.currency = ${currency} and line ->> 'kind' = 'usage' group by 1 order by 2 desc`;
-  const top = await sql<{ customer: string; name: string; total: string }[]>`
+  const topQuery = sql<{ customer: string; name: string; total: string }[]>`
     select c.external_id as customer, c.name, sum(i.total)::text as total
     from invoices i join customers c on c.id = i.customer_id
     where i.status = any(${statuses}::text[]) and i.currency = ${currency} group by c.id order by sum(i.total) desc limit 10`;
-  const [shares] = await sql<{ usage: string; subtotal: string; others: number }[]>`
+  const sharesQuery = sql<{ usage: string; subtotal: string; others: number }[]>`
     select coalesce(sum((select sum((l ->> 'amount')::int8) from jsonb_array_elements(i.lines) l where l ->> 'kind' = 'usage')), 0)::text as usage,
            coalesce(sum(i.subtotal), 0)::text as subtotal,
            (select count(*)::int from invoices where status = any(${statuses}::text[]) and currency <> ${currency}) as others
     from invoices i where i.status = any(${statuses}::text[]) and i.currency = ${currency}`;
-  const usageSubtotal = Number(shares.usage);
-  const subtotal = Number(shares.subtotal);
+  const [byMonth, byPlan, byMetric, top, [shares], projectedCurrentPeriod] = await Promise.all([
+    byMonthQuery, byPlanQuery, byMetricQuery, topQuery, sharesQuery, projectedRevenue(currency),
+  ]);
+  const usageSubtotal = minor(shares.usage);
+  const subtotal = minor(shares.subtotal);
   return {
     currency,
     otherCurrencyInvoices: shares.others,
-    byMonth: byMonth.map((r) => ({ month: r.month, total: Number(r.total) })),
-    byPlan: byPlan.map((r) => ({ plan: r.plan, total: Number(r.total) })),
-    byMetric: byMetric.map((r) => ({ metric: r.metric, amount: Number(r.amount) })),
-    topCustomers: top.map((r) => ({ customer: r.customer, name: r.name, total: Number(r.total) })),
+    byMonth: byMonth.map((r) => ({ month: r.month, total: minor(r.total) })),
+    byPlan: byPlan.map((r) => ({ plan: r.plan, total: minor(r.total) })),
+    byMetric: byMetric.map((r) => ({ metric: r.metric, amount: minor(r.amount) })),
+    topCustomers: top.map((r) => ({ customer: r.customer, name: r.name, total: minor(r.total) })),
     overageShare: subtotal === 0 ? "0.0" : new Dec(usageSubtotal).times(100).dividedBy(subtotal).toDecimalPlaces(1, Dec.ROUND_HALF_UP).toFixed(1),
     usageSubtotal,
     subtotal,
-    projectedCurrentPeriod: await projectedRevenue(currency),
+    projectedCurrentPeriod,
   };
 }
 

@@ -1,4 +1,5 @@
 import { headers } from "next/headers";
+import { cache } from "react";
 import { notFound, redirect } from "next/navigation";
 import { auth } from "./auth";
 
@@ -6,8 +7,11 @@ export type SessionUser = { id: string; name: string; email: string; role: "cust
 export type CustomerSession = SessionUser & { role: "customer"; customerId: number };
 export type AdminSession = SessionUser & { role: "admin"; customerId: null };
 
-/** The signed-in user, from the session cookie checked against the sessions table; null if none. */
-export async function currentUser(requestHeaders?: Headers): Promise<SessionUser | null> {
+/**
+ * The signed-in user, from the session cookie checked against the sessions table; null if none.
+ * Once per request: a layout and its page both check, and share the one lookup.
+ */
+export const currentUser = cache(async (requestHeaders?: Headers): Promise<SessionUser | null> => {
   // Reading the request headers first also marks the page as dynamic (never prerendered).
   const source = requestHeaders ?? (await headers());
   const session = await auth().api.getSession({ headers: source });
@@ -16,7 +20,7 @@ export async function currentUser(requestHeaders?: Headers): Promise<SessionUser
   if (role === "admin") return { id, name, email, role, customerId: null };
   if (role === "customer" && typeof customerId === "number") return { id, name, email, role, customerId };
   return null;
-}
+});
 
 /**
  * For every portal page, action and route: the customer comes from the session, never from the

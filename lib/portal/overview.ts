@@ -5,9 +5,6 @@ import { loadCustomersById } from "@/lib/metering/catalog";
 import { currentUsage } from "@/lib/metering/usage";
 import { listAlerts, type AlertView } from "./alerts";
 
-/** Allowance marks drawn on every usage bar. */
-export const ALLOWANCE_MARKS = [80, 95, 100] as const;
-
 export type OverviewMetric = {
   metric: string;
   name: string;

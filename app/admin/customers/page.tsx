@@ -12,8 +12,8 @@ export const metadata: Metadata = { title: "Customers" };
 export default async function CustomersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireAdmin("/admin/customers");
   const q = z.string().max(100).catch("").parse((await searchParams).q ?? "");
-  const customers = await listCustomersWithSpend(q);
-  const plans = (await listPlanCodes(db())).map((p) => p.code);
+  const [customers, planRows] = await Promise.all([listCustomersWithSpend(q), listPlanCodes(db())]);
+  const plans = planRows.map((p) => p.code);
   return (
     <>
       <h1>Customers</h1>

@@ -24,12 +24,13 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
   const customer = await customerByExternalId(decodeURIComponent(externalId));
   if (!customer) notFound();
   const period = periodContaining(new Date(), customer.rule);
-  const [history, invoices, alerts] = await Promise.all([dailyUsage(customer.id, period), listCustomerInvoices(customer.id), listAlerts(customer.id, 20)]);
-  const planRows = await listPlanCodes(db());
+  const [history, invoices, alerts, planRows, metrics] = await Promise.all([
+    dailyUsage(customer.id, period), listCustomerInvoices(customer.id), listAlerts(customer.id, 20), listPlanCodes(db()), metricsById(),
+  ]);
   const plans = planRows.map((p) => p.code);
   // The plan the customer is on, or moving to when a change is scheduled.
   const latestPlan = planRows.find((p) => p.id === customer.planId)?.code ?? null;
-  const allMetrics = [...(await metricsById()).values()].filter((m) => m.aggregation === "sum" || m.aggregation === "count");
+  const allMetrics = [...metrics.values()].filter((m) => m.aggregation === "sum" || m.aggregation === "count");
   const metricCodes = allMetrics.map((m) => m.code);
   const codeById = new Map(allMetrics.map((m) => [m.id, m.code]));
   return (
