@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { displayMoney } from "@/lib/billing/money";
 import { auth, createPortalCustomer, PASSWORD, sendEvents, waitForApi, type PortalCustomer } from "./fixtures";
 
 const now = new Date();
@@ -91,13 +92,14 @@ test("the invoice page shows the same line items and total as the API, and the P
   await expect(page.getByRole("heading", { name: invoice.number })).toBeVisible();
   const rows = page.getByTestId("invoice-lines").locator("tbody tr");
   await expect(rows).toHaveCount(invoice.lines.length);
+  // Exact, from the integer minor units, with the same formatting people see.
+  const money = (minor: number) => displayMoney(minor, invoice.currency);
   for (const [i, line] of invoice.lines.entries()) {
     const cells = rows.nth(i).locator("td");
     await expect(cells.nth(0)).toContainText(line.description);
     await expect(cells.nth(1)).toHaveText(line.quantity);
-    await expect(cells.nth(3)).toHaveText(`$${(line.amount / 100).toFixed(2)}`);
+    await expect(cells.nth(3)).toHaveText(money(line.amount));
   }
-  const money = (minor: number) => `$${(minor / 100).toLocaleString("en-US", { minimumFractionDigits: 2 })}`;
   await expect(page.getByTestId("invoice-tax")).toHaveText(money(invoice.tax));
   await expect(page.getByTestId("invoice-total")).toHaveText(money(invoice.total));
   await page.screenshot({ path: "test-results/portal-invoice.png", fullPage: true });
