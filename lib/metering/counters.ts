@@ -1,3 +1,4 @@
+import type { Sql } from "postgres";
 import type { BillableMetric } from "@/lib/db/schema";
 import type { Period } from "@/lib/billing/periods";
 import { counterKey, uniqueKey } from "@/lib/redis/keys";
@@ -142,18 +143,12 @@ function counterValue(metric: BillableMetric, reply: Record<string, string> | nu
   }
 }
 
-/** The counter's value as a decimal string, the same definition for Redis and for Postgres. */
-export function stateValue(state: CounterState): string {
-  switch (state.metric.aggregation) {
-    case "sum":
-      return fromScaled(state.sum, state.metric.decimals);
-    case "count":
-      return state.count.toString();
-    case "max":
-      return state.max === null ? "0" : fromScaled(state.max, state.metric.decimals);
-    case "latest":
-      return state.latestValue ?? "0";
-    case "unique_count":
-      return String(state.distinct.length);
-  }
+/**
+ * The value of a counter kept in usage_period_totals (alias `totals`) for its metric (alias
+ * `metric`): the one SQL definition, used by invoices and by usage alerts. unique_count is not
+ * kept in the totals and gives null.
+ */
+export function counterValueSql(sql: Sql, totals: string, metric: string) {
+  return sql`(case ${sql(metric)}.aggregation when 'sum' then ${sql(totals)}.quantity_sum when 'count' then ${sql(totals)}.event_count::numeric
+    when 'max' then ${sql(totals)}.quantity_max when 'latest' then ${sql(totals)}.latest_quantity end)`;
 }

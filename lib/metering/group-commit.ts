@@ -5,7 +5,7 @@ import { logger } from "@/lib/logger";
 import { applyCounters } from "./apply";
 import { scheduleDeliveries } from "@/lib/webhooks/events";
 import type { UsageThreshold } from "./alerts";
-import type { CountedEvent } from "./counters";
+import { counterValueSql, type CountedEvent } from "./counters";
 
 /** An event that passed validation and lookup, ready to be stored. */
 export type PreparedEvent = CountedEvent & {
@@ -196,8 +196,7 @@ class GroupCommitter {
             join totals tr on tr.customer_id = th.customer_id and tr.metric_id = th.metric_id
               and tr.period_start = timestamptz 'epoch' + th.period_ms * interval '1 millisecond'
             join billable_metrics m on m.id = th.metric_id
-            cross join lateral (select case m.aggregation when 'sum' then tr.quantity_sum when 'count' then tr.event_count::numeric
-                                  when 'max' then tr.quantity_max when 'latest' then tr.latest_quantity end as value) as v
+            cross join lateral (select ${counterValueSql(connection, "tr", "m")} as value) as v
             where v.value >= th.quantity
             order by th.customer_id, th.metric_id, th.percent
             on conflict do nothing
