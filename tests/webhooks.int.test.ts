@@ -83,7 +83,7 @@ describe("signed webhooks", () => {
     await closeRedis();
   });
 
-  const verified = (r: Received) => new Webhook(secrets[r.path]).verify(r.body, r.headers as Record<string, string>) as { type: string; data: Record<string, unknown> };
+  const verified = (r: Received) => new Webhook(secrets[r.path]).verify(r.body, r.headers as Record<string, string>) as { type: string; timestamp: string; data: Record<string, unknown> };
 
   it("delivers exactly three signed threshold webhooks for 2,000 concurrent events crossing 80, 95 and 100 %, and none for their duplicates", async () => {
     const events = Array.from({ length: 2000 }, (_, i) => ({ id: `w-${i}`, customer: "cus_hooked", metric: "api_calls", quantity: 1 }));
@@ -96,6 +96,12 @@ describe("signed webhooks", () => {
     expect(hooks.map((h) => h.type)).toEqual(["usage.threshold_reached", "usage.threshold_reached", "usage.threshold_reached"]);
     expect(hooks.map((h) => h.data.threshold).sort()).toEqual(["100", "80", "95"]);
     expect(hooks.every((h) => h.data.customer === "cus_hooked" && h.data.metric === "api_calls")).toBe(true);
+    // Times are written as everywhere else in the API (toISOString), whether an event is built in SQL or in code.
+    const current = periodContaining(new Date(), rule);
+    for (const h of hooks) {
+      expect(h.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect(h.data.periodStart).toBe(current.start.toISOString());
+    }
     const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from webhook_deliveries where event_type = 'usage.threshold_reached'`;
     expect(n).toBe(3);
   });
@@ -125,6 +131,8 @@ describe("signed webhooks", () => {
     const drafted = receiver.received.filter((r) => r.path === "/ok").map(verified).filter((h) => h.type === "invoice.drafted");
     expect(drafted).toHaveLength(1);
     expect((drafted[0].data.invoice as { id: number }).id).toBe(invoiceId);
+    expect((drafted[0].data.invoice as { period: unknown }).period).toEqual({ start: previous.start.toISOString(), end: previous.end.toISOString() });
+    expect(drafted[0].timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 
     await retryDelivery(paid.id);
     await eventually(async () => (await byType("invoice.paid")).attempts.length === MAX_ATTEMPTS + 1, 20_000, "the manual retry did not run");

@@ -11,7 +11,7 @@ import { versionPricing } from "./pricing-schema";
 import { rate, type Rating } from "./rate";
 import { usageFromEventLog } from "./invoice-usage";
 import { planIdForPeriod, type Subscription } from "./subscription";
-import { scheduleDeliveries } from "@/lib/webhooks/events";
+import { withWebhookEvents } from "@/lib/webhooks/events";
 import { recordInvoiceEvents } from "@/lib/webhooks/invoice-events";
 
 /** Days between finalization and the due date. */
@@ -75,11 +75,11 @@ export async function draftInvoices(items: { customer: CustomerForBilling; perio
   }));
   // invoice.drafted once, when the draft is first written (re-rating is not a new event), in the
   // same transaction: a draft never exists without its event.
-  const { written, deliveries } = (await sqlClient().begin(async (tx) => {
-    const rows = await upsertDraftInvoices(tx as unknown as Sql, values);
-    return { written: rows, deliveries: await recordInvoiceEvents(tx as unknown as Sql, "invoice.drafted", rows.filter((w) => w.inserted).map((w) => w.id)) };
-  })) as { written: { id: number; inserted: boolean }[]; deliveries: number[] };
-  await scheduleDeliveries(deliveries);
+  const written = await withWebhookEvents(async (tx, events) => {
+    const rows = await upsertDraftInvoices(tx, values);
+    events.push(...(await recordInvoiceEvents(tx, "invoice.drafted", rows.filter((w) => w.inserted).map((w) => w.id))));
+    return rows;
+  });
   return written.map((w) => w.id);
 }
 
@@ -100,7 +100,7 @@ type InvoiceRow = { id: string; customer_id: string; plan_id: string | null; pre
 export async function finalizeInvoice(id: number, options: { now?: Date; beforeCommit?: () => void } = {}) {
   const now = options.now ?? new Date();
   const metrics = [...(await metricsById()).values()];
-  const deliveries = await sqlClient().begin(async (tx) => {
+  await withWebhookEvents(async (tx, events) => {
     const [invoice] = await tx<InvoiceRow[]>`
       select i.id, i.customer_id, c.plan_id, c.previous_plan_id, to_json(c.plan_changes_at) #>> '{}' as plan_changes_at, i.status, i.period_start, i.period_end
       from invoices i join customers c on c.id = i.customer_id where i.id = ${id} for update of i`;
@@ -115,7 +115,7 @@ export async function finalizeInvoice(id: number, options: { now?: Date; beforeC
       previousPlanId: invoice.previous_plan_id === null ? null : Number(invoice.previous_plan_id),
       planChangesAt: invoice.plan_changes_at === null ? null : new Date(invoice.plan_changes_at),
     };
-    const [priced] = await rateFromEventLog(tx as unknown as Sql, [{ customer, period }], metrics);
+    const [priced] = await rateFromEventLog(tx, [{ customer, period }], metrics);
     if (!priced) throw new ApiError("conflict", `Invoice ${id} has no plan version to price it.`);
     const [{ last_number }] = await tx<{ last_number: number }[]>`
       insert into invoice_sequences (year, last_number) values (${now.getUTCFullYear()}, 1)
@@ -131,29 +131,29 @@ export async function finalizeInvoice(id: number, options: { now?: Date; beforeC
         finalized_at = ${now.toISOString()}::timestamptz, due_at = ${new Date(now.getTime() + PAYMENT_TERMS_DAYS * 86_400_000).toISOString()}::timestamptz, updated_at = now()
       where id = ${id}`;
     // Recorded in the same transaction: a finalized invoice always has its event.
-    return recordInvoiceEvents(tx as unknown as Sql, "invoice.finalized", [id]);
+    events.push(...(await recordInvoiceEvents(tx, "invoice.finalized", [id])));
   });
-  await scheduleDeliveries(deliveries as number[]);
 }
 
 /** finalized -> paid. */
-export async function payInvoice(id: number, now = new Date()) {
-  const deliveries = (await sqlClient().begin(async (tx) => {
-    const rows = await tx`update invoices set status = 'paid', paid_at = ${now.toISOString()}::timestamptz, updated_at = now() where id = ${id} and status = 'finalized' returning id`;
-    return rows.length === 0 ? null : recordInvoiceEvents(tx as unknown as Sql, "invoice.paid", [id]);
-  })) as number[] | null;
-  if (deliveries === null) return explainRefusal(id, "paid");
-  await scheduleDeliveries(deliveries);
-}
+export const payInvoice = (id: number, now = new Date()) =>
+  settleInvoice(id, "paid", (sql) => sql`paid_at = ${now.toISOString()}::timestamptz`);
 
 /** finalized -> void, keeping the row and its number. */
-export async function voidInvoice(id: number, reason: string, now = new Date()) {
-  const deliveries = (await sqlClient().begin(async (tx) => {
-    const rows = await tx`update invoices set status = 'void', voided_at = ${now.toISOString()}::timestamptz, void_reason = ${reason}, updated_at = now() where id = ${id} and status = 'finalized' returning id`;
-    return rows.length === 0 ? null : recordInvoiceEvents(tx as unknown as Sql, "invoice.voided", [id]);
-  })) as number[] | null;
-  if (deliveries === null) return explainRefusal(id, "void");
-  await scheduleDeliveries(deliveries);
+export const voidInvoice = (id: number, reason: string, now = new Date()) =>
+  settleInvoice(id, "void", (sql) => sql`voided_at = ${now.toISOString()}::timestamptz, void_reason = ${reason}`);
+
+const SETTLED_EVENTS = { paid: "invoice.paid", void: "invoice.voided" } as const;
+
+/** Moves a finalized invoice to paid or void, with its event in the same transaction. */
+async function settleInvoice(id: number, status: keyof typeof SETTLED_EVENTS, columns: (sql: Sql) => ReturnType<Sql>) {
+  const moved = await withWebhookEvents(async (tx, events) => {
+    const rows = await tx`update invoices set status = ${status}, ${columns(tx)}, updated_at = now() where id = ${id} and status = 'finalized' returning id`;
+    if (rows.length === 0) return false;
+    events.push(...(await recordInvoiceEvents(tx, SETTLED_EVENTS[status], [id])));
+    return true;
+  });
+  if (!moved) await explainRefusal(id, status);
 }
 
 async function explainRefusal(id: number, target: string): Promise<never> {

@@ -3,7 +3,7 @@ import { sqlClient } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { applyCounters } from "./apply";
-import { scheduleDeliveries } from "@/lib/webhooks/events";
+import { isoTimestampSql, scheduleDeliveries, webhookBodySql } from "@/lib/webhooks/events";
 import type { UsageThreshold } from "./alerts";
 import { counterValueSql, type CountedEvent } from "./counters";
 
@@ -205,9 +205,9 @@ class GroupCommitter {
             -- Their webhooks are recorded with them: an alert that fired always has its deliveries.
             insert into webhook_deliveries (endpoint_id, event_type, message_id, payload)
             select e.id, 'usage.threshold_reached', 'msg_' || replace(gen_random_uuid()::text, '-', ''),
-              jsonb_build_object('type', 'usage.threshold_reached', 'timestamp', to_json(now()), 'data', jsonb_build_object(
+              ${webhookBodySql(connection, "usage.threshold_reached", connection`jsonb_build_object(
                 'alertId', a.id, 'customer', c.external_id, 'metric', m.code, 'kind', 'usage_percent',
-                'threshold', a.threshold, 'observed', a.observed, 'periodStart', to_json(a.period_start)))
+                'threshold', a.threshold, 'observed', a.observed, 'periodStart', ${isoTimestampSql(connection, connection`a.period_start`)})`)}
             from alerts a join customers c on c.id = a.customer_id join billable_metrics m on m.id = a.metric_id
             cross join webhook_endpoints e
             where e.enabled and 'usage.threshold_reached' = any(e.event_types)

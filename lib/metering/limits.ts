@@ -6,7 +6,7 @@ import { sqlClient } from "@/lib/db/client";
 import type { BillableMetric } from "@/lib/db/schema";
 import { ApiError } from "@/lib/http/api-error";
 import { logger } from "@/lib/logger";
-import { recordWebhookEvent, scheduleDeliveries } from "@/lib/webhooks/events";
+import { recordWebhookEvent, withWebhookEvents } from "@/lib/webhooks/events";
 import { customerPeriod, type CustomerInfo, type UsageLimit } from "./catalog";
 import { readCounters } from "./counters";
 import { isStoredAlert, rememberStoredAlert } from "./stored-alerts";
@@ -122,18 +122,17 @@ async function recordLimitExceeded(customer: CustomerInfo, metric: BillableMetri
   const key = `limit:${customer.id}:${metric.id}:${limit.kind}:${limit.value}:${period.start.getTime()}`;
   if (isStoredAlert(key)) return;
   try {
-    const deliveries = await sqlClient().begin(async (tx) => {
+    await withWebhookEvents(async (tx, events) => {
       const [alert] = await tx<{ id: string }[]>`
         insert into usage_alerts (customer_id, kind, metric_id, threshold, period_start, observed)
         values (${customer.id}, 'limit_exceeded', ${metric.id}, ${limit.kind === "spend" ? `spend ${limit.value}` : limit.value}, ${period.start.toISOString()}::timestamptz, ${observed})
         on conflict do nothing returning id`;
-      if (!alert) return [];
-      return recordWebhookEvent(tx as never, "usage.limit_exceeded", {
+      if (!alert) return;
+      events.push(...(await recordWebhookEvent(tx, "usage.limit_exceeded", {
         alertId: Number(alert.id), customer: customer.externalId, metric: metric.code, kind: "limit_exceeded", limitKind: limit.kind, limit: limit.value, observed, periodStart: period.start.toISOString(),
-      });
+      })));
     });
     rememberStoredAlert(key);
-    await scheduleDeliveries(deliveries as number[]);
   } catch (error) {
     logger.warn({ err: error, customer: customer.externalId }, "could not record a passed limit; the next event retries");
   }

@@ -1,8 +1,7 @@
 import type { Currency } from "@/lib/billing/currencies";
 import { dec, minorToMajor, toMinorUnits } from "@/lib/billing/money";
-import { sqlClient } from "@/lib/db/client";
 import { logger } from "@/lib/logger";
-import { recordWebhookEvent, scheduleDeliveries } from "@/lib/webhooks/events";
+import { recordWebhookEvent, withWebhookEvents } from "@/lib/webhooks/events";
 import { customerPeriod, type CustomerInfo } from "./catalog";
 import { isStoredAlert, rememberStoredAlert } from "./stored-alerts";
 import { currentUsage } from "./usage";
@@ -30,23 +29,20 @@ export async function checkSpendAlerts(customers: CustomerInfo[], nowMs = Date.n
       if (reached.length === 0) continue;
       // In major units, like the thresholds it is compared with.
       const observed = minorToMajor(usage.estimatedTotal, currency);
-      const deliveries = await sqlClient().begin(async (tx) => {
+      await withWebhookEvents(async (tx, events) => {
         const fired = await tx<{ id: string; threshold: string }[]>`
           insert into usage_alerts (customer_id, kind, metric_id, threshold, period_start, observed)
           select ${customer.id}, 'spend', null, t, ${usage.period.start}::timestamptz, ${observed}
           from unnest(${tx.array(reached)}::text[]) as t
           on conflict do nothing returning id, threshold`;
-        const ids: number[] = [];
         for (const alert of fired) {
-          ids.push(...(await recordWebhookEvent(tx as never, "usage.threshold_reached", {
+          events.push(...(await recordWebhookEvent(tx, "usage.threshold_reached", {
             alertId: Number(alert.id), customer: customer.externalId, metric: null, kind: "spend", threshold: alert.threshold, currency,
             observed, periodStart: usage.period.start,
           })));
         }
-        return ids;
       });
       for (const threshold of reached) rememberStoredAlert(keyOf(threshold));
-      await scheduleDeliveries(deliveries as number[]);
     } catch (error) {
       logger.warn({ err: error, customer: customer.externalId }, "spend alerts not checked; the next event retries");
     }

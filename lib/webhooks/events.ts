@@ -1,10 +1,20 @@
-import type { Sql } from "postgres";
+import type { PendingQuery, Row, Sql } from "postgres";
+import { sqlClient } from "@/lib/db/client";
 import type { WebhookEventType } from "@/lib/db/schema";
 import { logger } from "@/lib/logger";
 import { addDeliveryJobs } from "@/lib/jobs/webhook-queue";
 
+type Fragment = PendingQuery<Row[]>;
+
 /** The body every endpoint receives: { type, timestamp, data } (Standard Webhooks' shape). */
 export const webhookBody = (type: WebhookEventType, data: unknown, at = new Date()) => ({ type, timestamp: at.toISOString(), data });
+
+/** A timestamptz as JavaScript's toISOString() writes it ("2026-11-26T15:00:00.000Z"), in SQL. */
+export const isoTimestampSql = (sql: Sql, value: Fragment) => sql`to_char(${value} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** webhookBody() in SQL, for events recorded by the statement that causes them. */
+export const webhookBodySql = (sql: Sql, type: WebhookEventType, data: Fragment) =>
+  sql`jsonb_build_object('type', ${type}::text, 'timestamp', ${isoTimestampSql(sql, sql`now()`)}, 'data', ${data})`;
 
 /**
  * Records an event as one pending delivery per enabled endpoint subscribed to its type. Pass a
@@ -17,6 +27,18 @@ export async function recordWebhookEvent(sql: Sql, type: WebhookEventType, data:
     from webhook_endpoints e where e.enabled and ${type}::text = any(e.event_types)
     returning id`;
   return rows.map((r) => Number(r.id));
+}
+
+/**
+ * Runs `work` in one transaction and queues the deliveries it records (pushed into `events`)
+ * once that transaction has committed: an event is never sent for a change that rolled back,
+ * and a change never commits without its events.
+ */
+export async function withWebhookEvents<T>(work: (tx: Sql, events: number[]) => Promise<T>): Promise<T> {
+  const events: number[] = [];
+  const result = (await sqlClient().begin((tx) => work(tx as unknown as Sql, events))) as T;
+  await scheduleDeliveries(events);
+  return result;
 }
 
 /** Hands deliveries to the queue. A failure here is not lost: the worker's sweep picks up pending ones. */
