@@ -18,34 +18,48 @@ export function parseInvoiceId(raw: string): number {
   return parsed.data;
 }
 
-/** Invoice with its customer's external id, for API answers. */
-export async function getInvoiceForApi(id: number) {
-  const invoice = await findInvoice(db(), { id });
-  if (!invoice) throw new ApiError("not_found", `No invoice ${id}.`);
-  const [customer] = await loadCustomersById([invoice.customerId]);
-  return serializeInvoice(invoice, customer?.externalId ?? "");
+export type InvoiceView = ReturnType<typeof serializeInvoice>;
+
+/**
+ * Whose invoices a caller may read. Every read names one: the operator (API key or admin) reads
+ * any customer's, optionally one by external id; a customer (portal session, or an admin page
+ * about one customer) reads only that customer's, and another customer's invoice is not found.
+ */
+export type InvoiceScope = { operator: true; externalId?: string | null } | { customerId: number };
+
+export const OPERATOR: InvoiceScope = { operator: true };
+
+async function customerIdOf(scope: InvoiceScope): Promise<number | undefined> {
+  if ("customerId" in scope) return scope.customerId;
+  return scope.externalId ? (await getCustomer(scope.externalId)).id : undefined;
 }
 
-/** Which invoices: all (operator API), one customer by external id (API), or by id (portal session). */
-export type InvoiceScope = { externalId?: string | null; customerId?: number };
+async function findInScope(scope: InvoiceScope, id: number) {
+  const invoice = await findInvoice(db(), { id, customerId: "customerId" in scope ? scope.customerId : undefined });
+  if (!invoice) throw new ApiError("not_found", `No invoice ${id}.`);
+  const [customer] = await loadCustomersById([invoice.customerId]);
+  return { invoice, customer, view: serializeInvoice(invoice, customer?.externalId ?? "") };
+}
+
+/** Invoice `id`, with its customer's external id, if the scope may read it. */
+export async function getInvoice(scope: InvoiceScope, id: number): Promise<InvoiceView> {
+  return (await findInScope(scope, id)).view;
+}
 
 async function invoicesWithCustomers(scope: InvoiceScope, limit: number) {
-  const customerId = scope.customerId ?? (scope.externalId ? (await getCustomer(scope.externalId)).id : undefined);
-  const rows = await listInvoices(db(), { customerId, limit });
+  const rows = await listInvoices(db(), { customerId: await customerIdOf(scope), limit });
   const customers = new Map((await loadCustomersById([...new Set(rows.map((r) => r.customerId))])).map((c) => [c.id, c]));
   return rows.map((row) => ({ invoice: serializeInvoice(row, customers.get(row.customerId)?.externalId ?? ""), customer: customers.get(row.customerId) }));
 }
 
-export async function listInvoicesForApi(customerExternalId: string | null) {
-  return { invoices: (await invoicesWithCustomers({ externalId: customerExternalId }, 500)).map((entry) => entry.invoice) };
+/** The scope's invoices, newest period first (at most 500). */
+export async function listInvoicesIn(scope: InvoiceScope): Promise<InvoiceView[]> {
+  return (await invoicesWithCustomers(scope, 500)).map((entry) => entry.invoice);
 }
 
-/** The PDF of invoice `id`; with a customerId, only if it is that customer's (else not_found). */
-export async function invoicePdfResponse(id: number, scope: { customerId?: number } = {}): Promise<Response> {
-  const invoice = await findInvoice(db(), { id, customerId: scope.customerId });
-  if (!invoice) throw new ApiError("not_found", `No invoice ${id}.`);
-  const [customer] = await loadCustomersById([invoice.customerId]);
-  const view = serializeInvoice(invoice, customer?.externalId ?? "");
+/** The PDF of invoice `id`, if the scope may read it (else not_found). */
+export async function invoicePdfResponse(scope: InvoiceScope, id: number): Promise<Response> {
+  const { invoice, customer, view } = await findInScope(scope, id);
   const pdf = await renderInvoicePdf(view, customer?.name ?? "");
   const filename = `${invoice.number ?? `draft-${invoice.id}`}.pdf`;
   return new Response(new Uint8Array(pdf), {

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { requireCustomer } from "@/lib/auth/session";
 import type { Currency } from "@/lib/billing/currencies";
 import { displayMoney, minorToMajor } from "@/lib/billing/money";
-import { listCustomerInvoices } from "@/lib/portal/invoices";
+import { listInvoicesIn } from "@/lib/billing/invoice-api";
 import { BarChartFigure } from "../../../bar-chart";
 
 export const metadata: Metadata = { title: "Invoices" };
@@ -12,7 +12,7 @@ const month = (iso: string) => new Date(iso).toLocaleDateString("en-US", { month
 
 export default async function InvoicesPage() {
   const user = await requireCustomer("/invoices");
-  const invoices = await listCustomerInvoices(user.customerId);
+  const invoices = await listInvoicesIn({ customerId: user.customerId });
   const charted = invoices
     .filter((i) => i.status !== "void")
     .map((i) => ({ label: month(i.period.start), value: Number(minorToMajor(i.total, i.currency as Currency)), text: `${displayMoney(i.total, i.currency as Currency)} (${i.status})` }))

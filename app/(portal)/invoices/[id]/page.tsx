@@ -2,11 +2,10 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireCustomer } from "@/lib/auth/session";
-import { invoiceIdSchema } from "@/lib/billing/invoice-api";
+import { getInvoice, invoiceIdSchema } from "@/lib/billing/invoice-api";
 import type { Currency } from "@/lib/billing/currencies";
 import { displayMoney } from "@/lib/billing/money";
 import { ApiError } from "@/lib/http/api-error";
-import { getCustomerInvoice } from "@/lib/portal/invoices";
 
 export const metadata: Metadata = { title: "Invoice" };
 
@@ -15,7 +14,7 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
   const user = await requireCustomer(`/invoices/${encodeURIComponent(raw)}`);
   const id = invoiceIdSchema.safeParse(raw);
   if (!id.success) notFound();
-  const invoice = await getCustomerInvoice(user.customerId, id.data).catch((error) => {
+  const invoice = await getInvoice({ customerId: user.customerId }, id.data).catch((error) => {
     if (error instanceof ApiError && error.code === "not_found") notFound();
     throw error;
   });

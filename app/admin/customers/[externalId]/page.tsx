@@ -10,7 +10,7 @@ import { listPlanCodes } from "@/lib/db/queries/plans";
 import { customerByExternalId, metricsById } from "@/lib/metering/catalog";
 import { describeAlert } from "@/lib/portal/alert-text";
 import { listAlerts } from "@/lib/portal/alerts";
-import { listCustomerInvoices } from "@/lib/portal/invoices";
+import { listInvoicesIn } from "@/lib/billing/invoice-api";
 import { dailyUsage, dayPoints } from "@/lib/portal/usage-history";
 import { BarChartFigure } from "../../../bar-chart";
 import { CustomerForm } from "../customer-form";
@@ -25,7 +25,7 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
   if (!customer) notFound();
   const period = periodContaining(new Date(), customer.rule);
   const [history, invoices, alerts, planRows, metrics] = await Promise.all([
-    dailyUsage(customer.id, period), listCustomerInvoices(customer.id), listAlerts(customer.id, 20), listPlanCodes(db()), metricsById(),
+    dailyUsage(customer.id, period), listInvoicesIn({ customerId: customer.id }), listAlerts(customer.id, 20), listPlanCodes(db()), metricsById(),
   ]);
   const plans = planRows.map((p) => p.code);
   // The plan the customer is on, or moving to when a change is scheduled.

@@ -1,4 +1,4 @@
-import { listInvoicesForApi } from "@/lib/billing/invoice-api";
+import { listInvoicesIn } from "@/lib/billing/invoice-api";
 import { withApi } from "@/lib/http/with-api";
 
-export const GET = withApi(async ({ req }) => listInvoicesForApi(new URL(req.url).searchParams.get("customer")));
+export const GET = withApi(async ({ req }) => ({ invoices: await listInvoicesIn({ operator: true, externalId: new URL(req.url).searchParams.get("customer") }) }));

@@ -9,7 +9,7 @@ export async function GET(_req: Request, { params }: { params: Promise<{ id: str
   const id = invoiceIdSchema.safeParse(raw);
   if (!id.success) return new Response("Not found", { status: 404 });
   try {
-    return await invoicePdfResponse(id.data, { customerId: user.customerId });
+    return await invoicePdfResponse({ customerId: user.customerId }, id.data);
   } catch (error) {
     if (error instanceof ApiError && error.code === "not_found") return new Response("Not found", { status: 404 });
     throw error;

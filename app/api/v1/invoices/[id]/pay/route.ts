@@ -1,9 +1,9 @@
-import { getInvoiceForApi, parseInvoiceId } from "@/lib/billing/invoice-api";
+import { getInvoice, OPERATOR, parseInvoiceId } from "@/lib/billing/invoice-api";
 import { payInvoice } from "@/lib/billing/invoices";
 import { withApi } from "@/lib/http/with-api";
 
 export const POST = withApi<{ id: string }>(async ({ params }) => {
   const id = parseInvoiceId(params.id);
   await payInvoice(id);
-  return getInvoiceForApi(id);
+  return getInvoice(OPERATOR, id);
 });

@@ -1,4 +1,4 @@
-import { invoicePdfResponse, parseInvoiceId } from "@/lib/billing/invoice-api";
+import { invoicePdfResponse, OPERATOR, parseInvoiceId } from "@/lib/billing/invoice-api";
 import { withApi } from "@/lib/http/with-api";
 
-export const GET = withApi<{ id: string }>(async ({ params }) => invoicePdfResponse(parseInvoiceId(params.id)));
+export const GET = withApi<{ id: string }>(async ({ params }) => invoicePdfResponse(OPERATOR, parseInvoiceId(params.id)));

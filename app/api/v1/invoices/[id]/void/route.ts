@@ -1,4 +1,4 @@
-import { getInvoiceForApi, parseInvoiceId, voidInputSchema } from "@/lib/billing/invoice-api";
+import { getInvoice, OPERATOR, parseInvoiceId, voidInputSchema } from "@/lib/billing/invoice-api";
 import { voidInvoice } from "@/lib/billing/invoices";
 import { parseWith, readJson, withApi } from "@/lib/http/with-api";
 
@@ -6,5 +6,5 @@ export const POST = withApi<{ id: string }>(async ({ req, params }) => {
   const id = parseInvoiceId(params.id);
   const { reason } = parseWith(voidInputSchema, await readJson(req));
   await voidInvoice(id, reason);
-  return getInvoiceForApi(id);
+  return getInvoice(OPERATOR, id);
 });
