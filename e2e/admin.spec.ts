@@ -1,19 +1,11 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
-import { auth, createAdmin, createPortalCustomer, PASSWORD, sendEvents, waitForApi, type PortalCustomer } from "./fixtures";
+import { expect, test, type Browser } from "@playwright/test";
+import { auth, createAdmin, createPortalCustomer, deleteWebhookEndpoint, PASSWORD, sendEvents, signIn, waitForApi, type PortalCustomer } from "./fixtures";
 
 // The design's worked example: 150,000 calls -> $1,150.00 before tax.
 const designPricing = (metric: string) => ({
   currency: "USD", interval: "month", baseFee: "0", minimumCommitment: "0", taxRate: "0.10",
   charges: [{ metric, model: "graduated", included: "10000", tiers: [{ upTo: "100000", unitPrice: "0.01" }, { upTo: null, unitPrice: "0.005" }] }],
 });
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto("/sign-in");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith("/sign-in"));
-}
 
 /** The customer's estimated spend as their portal shows it, in a browser context of their own. */
 async function portalEstimate(browser: Browser, customer: PortalCustomer) {
@@ -138,6 +130,23 @@ test("an admin defines a metric in the console; events for it are accepted at on
   await expect(portal.getByTestId(`meter-${code}`)).toContainText("Widgets built");
   await expect(portal.getByTestId(`used-${code}`)).toHaveText("2");
   await context.close();
+});
+
+test("an admin adds a webhook endpoint and turns it off; a toggle that fails says why instead of doing nothing", async ({ page }) => {
+  const url = `https://hooks.example.test/e2e-${Date.now().toString(36)}`;
+  await signIn(page, admin.email, admin.password);
+  await page.goto("/admin/webhooks");
+  await page.getByLabel("URL").fill(url);
+  await page.getByRole("button", { name: "Add endpoint" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Endpoint added" })).toContainText("Its signing secret: whsec_");
+  const row = page.getByRole("row").filter({ hasText: url });
+  await row.getByRole("button", { name: "Enabled: disable" }).click();
+  await expect(row.getByRole("button", { name: "Disabled: enable" })).toBeVisible();
+
+  // The endpoint disappears before the next click: the button shows the refusal.
+  await deleteWebhookEndpoint(url);
+  await row.getByRole("button", { name: "Disabled: enable" }).click();
+  await expect(row.getByRole("alert")).toContainText("No webhook endpoint");
 });
 
 test("the console's audit log shows who changed what", async ({ page }) => {

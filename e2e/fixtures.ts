@@ -1,10 +1,19 @@
-import type { APIRequestContext } from "@playwright/test";
+import type { APIRequestContext, Page } from "@playwright/test";
 import postgres from "postgres";
 import { createUser } from "../lib/auth/users";
 
 export const API_KEY = "mk_live_test0000000000000000000000000000000000000000";
 export const auth = { authorization: `Bearer ${API_KEY}` };
 export const PASSWORD = "e2e-password-123";
+
+/** Signs in through the form; by default waits until the browser has left the sign-in page. */
+export async function signIn(page: Page, email: string, password: string, { expectSignedIn = true } = {}) {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  if (expectSignedIn) await page.waitForURL((url) => !url.pathname.startsWith("/sign-in"));
+}
 
 /** Waits for the bootstrap API key, which the server creates at start-up. */
 export async function waitForApi(request: APIRequestContext) {
@@ -70,6 +79,16 @@ export async function createAdmin(): Promise<{ email: string; password: string }
   try {
     await createUser(sql, { email, name: "E2E admin", password: PASSWORD, role: "admin" });
     return { email, password: PASSWORD };
+  } finally {
+    await sql.end();
+  }
+}
+
+/** Deletes a webhook endpoint behind the console's back (its deliveries go with it). */
+export async function deleteWebhookEndpoint(url: string) {
+  const sql = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
+  try {
+    await sql`delete from webhook_endpoints where url = ${url}`;
   } finally {
     await sql.end();
   }

@@ -1,16 +1,9 @@
 import { expect, test, type Page } from "@playwright/test";
 import { displayMoney } from "@/lib/billing/money";
-import { auth, createPortalCustomer, PASSWORD, sendEvents, waitForApi, type PortalCustomer } from "./fixtures";
+import { auth, createPortalCustomer, PASSWORD, sendEvents, signIn, waitForApi, type PortalCustomer } from "./fixtures";
 
 const now = new Date();
 const lastMonthMid = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 15, 12)).toISOString();
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto("/sign-in");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
 
 const noHorizontalScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 
@@ -35,7 +28,7 @@ test.beforeAll(async ({ request }) => {
 });
 
 test("a wrong password shows an error and keeps the visitor on the sign-in page", async ({ page }) => {
-  await signIn(page, customer.email, "wrong-password-1");
+  await signIn(page, customer.email, "wrong-password-1", { expectSignedIn: false });
   await expect(page.getByRole("alert").filter({ hasText: "Wrong" })).toHaveText("Wrong email or password.");
   await expect(page).toHaveURL(/\/sign-in/);
 });

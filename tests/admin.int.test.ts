@@ -42,8 +42,6 @@ describe("admin console", () => {
 
   beforeAll(async () => {
     await resetState();
-    await sql`truncate audit_log`;
-    await sql`truncate webhook_endpoints restart identity cascade`;
     await sql`insert into webhook_endpoints (url, secret, event_types) values ('https://hooks.example.test/a', 'whsec_dGVzdHNlY3JldHRlc3RzZWNyZXQ=', '{invoice.paid}')`;
     await defineMetric({ code: "api_calls", name: "API calls", unit: "call", aggregation: "sum", property: null, decimals: 0 });
     await defineMetric({ code: "storage_gb", name: "Storage", unit: "GB", aggregation: "latest", property: null, decimals: 3 });

@@ -37,7 +37,6 @@ describe("invoice events are recorded in the same transaction as the change", ()
 
   beforeAll(async () => {
     await resetState();
-    await sql`truncate webhook_endpoints cascade`;
     await sql`drop trigger if exists fail_invoice_event on webhook_deliveries`;
     await sql`create or replace function test_fail_invoice_event() returns trigger language plpgsql as $$ begin raise exception 'storing the webhook event failed'; end $$`;
     await defineMetric({ code: "api_calls", name: "API calls", unit: "call", aggregation: "sum", property: null, decimals: 0 });

@@ -62,7 +62,6 @@ describe("signed webhooks", () => {
 
   beforeAll(async () => {
     await resetState();
-    await sql`truncate webhook_endpoints cascade`;
     receiver = await startReceiver();
     await defineMetric({ code: "api_calls", name: "API calls", unit: "call", aggregation: "sum", property: null, decimals: 0 });
     await createPlan({ code: "metered", name: "Metered", pricing: pricingSchema.parse({ currency: "USD", interval: "month", charges: [{ metric: "api_calls", model: "per_unit", included: "1000", unitPrice: "0.01" }] }) });

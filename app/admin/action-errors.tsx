@@ -1,5 +1,34 @@
 "use client";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
 import type { ActionResult } from "./actions";
+
+const UNREACHABLE = "The server could not be reached; nothing was changed as far as we know. Check the connection and try again.";
+
+/**
+ * Runs console server actions: `pending` while one runs (buttons disable), its result kept for
+ * ActionErrors / ActionError, and the page refreshed when it succeeds. A request that never got
+ * an answer is shown as a failure too, never swallowed.
+ */
+export function useAdminAction<T = undefined>() {
+  const router = useRouter();
+  const [result, setResult] = useState<ActionResult<T> | null>(null);
+  const [pending, setPending] = useState(false);
+  async function run(action: () => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
+    setPending(true);
+    let outcome: ActionResult<T>;
+    try {
+      outcome = await action();
+    } catch {
+      outcome = { ok: false, error: UNREACHABLE, details: [] };
+    }
+    setPending(false);
+    setResult(outcome);
+    if (outcome.ok) router.refresh();
+    return outcome;
+  }
+  return { result, pending, run };
+}
 
 /** An action's outcome: what went wrong (with field paths) or what happened. */
 export function ActionErrors<T>({ result, success }: { result: ActionResult<T> | null; success: (data: T) => string }) {
@@ -11,4 +40,9 @@ export function ActionErrors<T>({ result, success }: { result: ActionResult<T> |
       {result.details.length ? <ul>{result.details.map((d, i) => <li key={i}>{d.path ? <code>{d.path}</code> : null} {d.message}</li>)}</ul> : null}
     </div>
   );
+}
+
+/** A failed action's message, next to the button that ran it (row actions). */
+export function ActionError({ result }: { result: ActionResult<unknown> | null }) {
+  return result && !result.ok ? <span role="alert" className="error-text small">{result.error}</span> : null;
 }

@@ -9,7 +9,9 @@ export const testSql = () => postgres(TEST_DATABASE_URL, { max: 4, onnotice: () 
 export async function resetState() {
   const sql = testSql();
   try {
-    await sql`truncate usage_events, usage_period_totals, counter_outbox, invoices, invoice_runs, invoice_sequences, customers, plan_versions, plans, billable_metrics restart identity cascade`;
+    await sql`truncate usage_events, usage_period_totals, counter_outbox, invoices, invoice_runs, invoice_sequences, customers, plan_versions, plans,
+      billable_metrics, usage_alerts, usage_limits, webhook_endpoints, webhook_deliveries, webhook_attempts, audit_log, api_keys,
+      users, sessions, accounts, verifications restart identity cascade`;
   } finally {
     await sql.end();
   }

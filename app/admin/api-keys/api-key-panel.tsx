@@ -1,13 +1,11 @@
 "use client";
-import { useRouter } from "next/navigation";
-import { useState } from "react";
 import type { ApiKeyView } from "@/lib/admin/api-keys";
 import { createApiKeyAction, revokeApiKeyAction } from "../actions";
+import { ActionError, useAdminAction } from "../action-errors";
 
 export function ApiKeyPanel({ keys }: { keys: ApiKeyView[] }) {
-  const router = useRouter();
-  const [secret, setSecret] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const created = useAdminAction<{ secret: string; prefix: string }>();
+  const revoked = useAdminAction();
   return (
     <>
       <form
@@ -15,25 +13,21 @@ export function ApiKeyPanel({ keys }: { keys: ApiKeyView[] }) {
         onSubmit={async (e) => {
           e.preventDefault();
           const name = String(new FormData(e.currentTarget).get("name") ?? "");
-          const result = await createApiKeyAction(name);
-          if (result.ok) {
-            setSecret(result.data.secret);
-            setError(null);
-            router.refresh();
-          } else setError(result.error);
+          await created.run(() => createApiKeyAction(name));
         }}
       >
         <label htmlFor="key-name">Name</label>
         <input id="key-name" name="name" required maxLength={100} placeholder="production backend" />
-        <button type="submit" className="btn">Create key</button>
+        <button type="submit" className="btn" disabled={created.pending}>Create key</button>
       </form>
-      {secret ? (
+      {created.result?.ok ? (
         <div className="card" role="status">
           <p><strong>Copy this key now; it will not be shown again.</strong></p>
-          <p><code data-testid="new-api-key">{secret}</code></p>
+          <p><code data-testid="new-api-key">{created.result.data.secret}</code></p>
         </div>
       ) : null}
-      {error ? <p role="alert" className="error-text">{error}</p> : null}
+      <ActionError result={created.result} />
+      <ActionError result={revoked.result} />
       <section className="card">
         <div className="table-wrap">
           <table>
@@ -43,11 +37,9 @@ export function ApiKeyPanel({ keys }: { keys: ApiKeyView[] }) {
                 <tr key={k.id}>
                   <td>{k.name}</td><td><code>{k.prefix}…</code></td><td>{k.createdAt.slice(0, 10)}</td><td>{k.lastUsedAt?.slice(0, 16).replace("T", " ") ?? "never"}</td>
                   <td>{k.revokedAt ? `revoked ${k.revokedAt.slice(0, 10)}` : (
-                    <button type="button" className="btn small secondary" onClick={async () => {
+                    <button type="button" className="btn small secondary" disabled={revoked.pending} onClick={async () => {
                       if (!window.confirm(`Revoke ${k.name}? Requests with it will be refused.`)) return;
-                      const result = await revokeApiKeyAction(k.id);
-                      if (result.ok) router.refresh();
-                      else setError(result.error);
+                      await revoked.run(() => revokeApiKeyAction(k.id));
                     }}>Revoke</button>
                   )}</td>
                 </tr>

@@ -1,30 +1,22 @@
 "use client";
-import { useRouter } from "next/navigation";
-import { useState } from "react";
-import { createCustomerAction, updateCustomerAction, type ActionResult } from "../actions";
-import { ActionErrors } from "../action-errors";
+import { createCustomerAction, updateCustomerAction } from "../actions";
+import { ActionErrors, useAdminAction } from "../action-errors";
 
 type Existing = { externalId: string; name: string; email: string; plan: string | null; alertPercentages: number[] | null; alertSpend: string[] | null };
 
 /** Creates a customer, or edits one (name, email, plan from the next period). */
 export function CustomerForm({ plans, existing }: { plans: string[]; existing?: Existing }) {
-  const router = useRouter();
-  const [result, setResult] = useState<ActionResult<unknown> | null>(null);
-  const [pending, setPending] = useState(false);
+  const { result, pending, run } = useAdminAction<unknown>();
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const value = (name: string) => String(form.get(name) ?? "").trim();
-    setPending(true);
-    const outcome = existing
-      ? await updateCustomerAction(existing.externalId, { name: value("name"), email: value("email"), planCode: value("planCode"), alertPercentages: value("alertPercentages"), alertSpend: value("alertSpend") })
-      : await createCustomerAction({
+    await run(() => existing
+      ? updateCustomerAction(existing.externalId, { name: value("name"), email: value("email"), planCode: value("planCode"), alertPercentages: value("alertPercentages"), alertSpend: value("alertSpend") })
+      : createCustomerAction({
           externalId: value("externalId"), name: value("name"), email: value("email"),
           planCode: value("planCode") || null, billingAnchor: value("billingAnchor") ? `${value("billingAnchor")}T00:00:00Z` : null,
-        });
-    setPending(false);
-    setResult(outcome);
-    if (outcome.ok) router.refresh();
+        }));
   }
   return (
     <form className="card form grid-form" onSubmit={onSubmit} aria-labelledby="customer-form">

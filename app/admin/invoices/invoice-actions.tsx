@@ -1,21 +1,9 @@
 "use client";
-import { useRouter } from "next/navigation";
-import { useState } from "react";
 import { finalizeInvoiceAction, payInvoiceAction, voidInvoiceAction } from "../actions";
+import { ActionError, useAdminAction } from "../action-errors";
 
 export function InvoiceActions({ id, status }: { id: number; status: string }) {
-  const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
-  async function run(work: () => ReturnType<typeof payInvoiceAction>) {
-    setPending(true);
-    const result = await work();
-    setPending(false);
-    if (result.ok) {
-      setError(null);
-      router.refresh();
-    } else setError(result.error);
-  }
+  const { result, pending, run } = useAdminAction();
   return (
     <div className="actions">
       {status === "draft" ? <button type="button" className="btn small" disabled={pending} onClick={() => run(() => finalizeInvoiceAction(id))}>Finalize</button> : null}
@@ -35,7 +23,7 @@ export function InvoiceActions({ id, status }: { id: number; status: string }) {
           </button>
         </>
       ) : null}
-      {error ? <span role="alert" className="error-text small">{error}</span> : null}
+      <ActionError result={result} />
     </div>
   );
 }

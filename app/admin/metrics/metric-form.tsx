@@ -1,32 +1,23 @@
 "use client";
-import { useRouter } from "next/navigation";
-import { useState } from "react";
 import { createMetricAction } from "../actions";
-import { ActionErrors } from "../action-errors";
+import { ActionErrors, useAdminAction } from "../action-errors";
 
 export function MetricForm() {
-  const router = useRouter();
-  const [result, setResult] = useState<Awaited<ReturnType<typeof createMetricAction>> | null>(null);
-  const [pending, setPending] = useState(false);
+  const { result, pending, run } = useAdminAction<{ code: string }>();
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const property = String(form.get("property") ?? "").trim();
-    setPending(true);
-    const outcome = await createMetricAction({
+    const formElement = event.currentTarget;
+    const outcome = await run(() => createMetricAction({
       code: String(form.get("code") ?? "").trim(),
       name: String(form.get("name") ?? ""),
       unit: String(form.get("unit") ?? ""),
       aggregation: String(form.get("aggregation") ?? ""),
       property: property === "" ? null : property,
       decimals: Number(form.get("decimals") ?? 0),
-    });
-    setPending(false);
-    setResult(outcome);
-    if (outcome.ok) {
-      (event.target as HTMLFormElement).reset();
-      router.refresh();
-    }
+    }));
+    if (outcome.ok) formElement.reset();
   }
   return (
     <form className="card form grid-form" onSubmit={onSubmit} aria-labelledby="new-metric">

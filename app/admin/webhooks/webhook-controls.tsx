@@ -1,12 +1,9 @@
 "use client";
-import { useRouter } from "next/navigation";
-import { useState } from "react";
-import { createWebhookEndpointAction, retryWebhookDeliveryAction, setWebhookEndpointEnabledAction, type ActionResult } from "../actions";
-import { ActionErrors } from "../action-errors";
+import { createWebhookEndpointAction, retryWebhookDeliveryAction, setWebhookEndpointEnabledAction } from "../actions";
+import { ActionError, ActionErrors, useAdminAction } from "../action-errors";
 
 export function EndpointForm({ eventTypes }: { eventTypes: string[] }) {
-  const router = useRouter();
-  const [result, setResult] = useState<ActionResult<{ id: number; secret: string }> | null>(null);
+  const { result, pending, run } = useAdminAction<{ id: number; secret: string }>();
   return (
     <form
       className="card form"
@@ -14,9 +11,7 @@ export function EndpointForm({ eventTypes }: { eventTypes: string[] }) {
       onSubmit={async (e) => {
         e.preventDefault();
         const form = new FormData(e.currentTarget);
-        const outcome = await createWebhookEndpointAction({ url: String(form.get("url") ?? "").trim(), eventTypes: form.getAll("eventTypes").map(String) });
-        setResult(outcome);
-        if (outcome.ok) router.refresh();
+        await run(() => createWebhookEndpointAction({ url: String(form.get("url") ?? "").trim(), eventTypes: form.getAll("eventTypes").map(String) }));
       }}
     >
       <h2 id="new-endpoint">New endpoint</h2>
@@ -27,32 +22,29 @@ export function EndpointForm({ eventTypes }: { eventTypes: string[] }) {
         {eventTypes.map((t) => <label key={t}><input type="checkbox" name="eventTypes" value={t} defaultChecked /> {t}</label>)}
       </fieldset>
       <ActionErrors result={result} success={(r) => `Endpoint added. Its signing secret: ${r.secret}`} />
-      <button type="submit" className="btn">Add endpoint</button>
+      <button type="submit" className="btn" disabled={pending}>Add endpoint</button>
     </form>
   );
 }
 
 export function EndpointToggle({ id, enabled }: { id: number; enabled: boolean }) {
-  const router = useRouter();
+  const { result, pending, run } = useAdminAction<unknown>();
   return (
-    <button type="button" className="btn small secondary" onClick={async () => {
-      const result = await setWebhookEndpointEnabledAction(id, !enabled);
-      if (result.ok) router.refresh();
-    }}>{enabled ? "Enabled: disable" : "Disabled: enable"}</button>
+    <>
+      <button type="button" className="btn small secondary" disabled={pending} onClick={() => run(() => setWebhookEndpointEnabledAction(id, !enabled))}>
+        {enabled ? "Enabled: disable" : "Disabled: enable"}
+      </button>
+      <ActionError result={result} />
+    </>
   );
 }
 
 export function RetryButton({ id }: { id: number }) {
-  const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
+  const { result, pending, run } = useAdminAction<unknown>();
   return (
     <>
-      <button type="button" className="btn small" onClick={async () => {
-        const result = await retryWebhookDeliveryAction(id);
-        if (result.ok) router.refresh();
-        else setError(result.error);
-      }}>Retry</button>
-      {error ? <span role="alert" className="error-text small">{error}</span> : null}
+      <button type="button" className="btn small" disabled={pending} onClick={() => run(() => retryWebhookDeliveryAction(id))}>Retry</button>
+      <ActionError result={result} />
     </>
   );
 }

@@ -1,13 +1,10 @@
 "use client";
-import { useRouter } from "next/navigation";
-import { useState } from "react";
-import { setUsageLimitAction, type ActionResult } from "../../actions";
-import { ActionErrors } from "../../action-errors";
+import { setUsageLimitAction } from "../../actions";
+import { ActionErrors, useAdminAction } from "../../action-errors";
 
 /** Hard limits per metric and period: usage is still recorded, receipts and entitlements say when it is passed. */
 export function LimitForm({ customer, metrics, limits }: { customer: string; metrics: string[]; limits: Record<string, { kind: "quantity" | "spend"; value: string }> }) {
-  const router = useRouter();
-  const [result, setResult] = useState<ActionResult | null>(null);
+  const { result, pending, run } = useAdminAction();
   return (
     <form
       className="card form grid-form"
@@ -15,9 +12,7 @@ export function LimitForm({ customer, metrics, limits }: { customer: string; met
       onSubmit={async (e) => {
         e.preventDefault();
         const form = new FormData(e.currentTarget);
-        const outcome = await setUsageLimitAction(customer, String(form.get("metric")), form.get("kind") === "spend" ? "spend" : "quantity", String(form.get("quantity") ?? ""));
-        setResult(outcome);
-        if (outcome.ok) router.refresh();
+        await run(() => setUsageLimitAction(customer, String(form.get("metric")), form.get("kind") === "spend" ? "spend" : "quantity", String(form.get("quantity") ?? "")));
       }}
     >
       <h2 id="limits-heading">Hard limits</h2>
@@ -29,7 +24,7 @@ export function LimitForm({ customer, metrics, limits }: { customer: string; met
       <label htmlFor="limit-quantity">Limit per period (empty: none)</label>
       <input id="limit-quantity" name="quantity" inputMode="decimal" maxLength={30} />
       <ActionErrors result={result} success={() => "Limit saved."} />
-      <button type="submit" className="btn">Save limit</button>
+      <button type="submit" className="btn" disabled={pending}>Save limit</button>
     </form>
   );
 }
