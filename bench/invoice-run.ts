@@ -35,7 +35,7 @@ async function prepare(sql: postgres.Sql, period: { start: Date; end: Date }) {
   await sql`truncate usage_events, usage_period_totals, counter_outbox, invoices, invoice_runs, invoice_sequences, customers, plan_versions, plans, billable_metrics restart identity cascade`;
   await sql`insert into billable_metrics (code, name, unit, aggregation, property, decimals) values
     ('api_calls', 'API calls', 'call', 'sum', null, 0), ('storage_gb', 'Storage', 'GB', 'latest', null, 6), ('bandwidth_gb', 'Bandwidth', 'GB', 'sum', null, 6)`;
-  const [plan] = await sql`insert into plans (code, name) values ('startup', 'Startup') returning id`;
+  const [plan] = await sql`insert into plans (code, name, interval) values ('startup', 'Startup', ${PRICING.interval}) returning id`;
   await sql`insert into plan_versions (plan_id, version, pricing) values (${plan.id}, 1, ${sql.json(PRICING)})`;
   await sql`insert into customers (external_id, name, email, plan_id, created_at)
     select 'cus_' || g, 'Customer ' || g, 'c' || g || '@bench.test', ${plan.id}, now() - interval '1 year' from generate_series(1, ${CUSTOMERS}) g`;

@@ -67,5 +67,21 @@ describe("plans over the API and priced live usage", () => {
     expect(res.status).toBe(422);
     expect(res.json.error.details).toContainEqual(expect.objectContaining({ path: "pricing.interval" }));
     expect((await suite.api.get("/plans/startup")).json.versions).toHaveLength(1);
+    // The interval is the plan's, fixed when it was created.
+    expect((await suite.api.get("/plans/startup")).json.interval).toBe("month");
+    const [row] = await suite.sql<{ interval: string }[]>`select interval from plans where code = 'startup'`;
+    expect(row.interval).toBe("month");
+  });
+
+  it("a yearly plan counts its customers' usage in calendar years", async () => {
+    const yearly = await suite.api.post("/plans", { code: "annual", name: "Annual", pricing: { ...STARTUP, interval: "year" } });
+    expect(yearly.status).toBe(201);
+    expect(yearly.json.interval).toBe("year");
+    const customer = await suite.api.post("/customers", { externalId: "cus_annual", name: "Annual", email: "annual@example.test", planCode: "annual" });
+    expect(customer.status).toBe(201);
+    await suite.sql`update customers set created_at = now() - interval '3 years' where external_id = 'cus_annual'`;
+    const usage = await suite.api.get("/customers/cus_annual/usage");
+    const year = new Date().getUTCFullYear();
+    expect(usage.json.period).toEqual({ start: `${year}-01-01T00:00:00.000Z`, end: `${year + 1}-01-01T00:00:00.000Z` });
   });
 });

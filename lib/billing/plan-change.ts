@@ -20,12 +20,11 @@ export async function changePlan(externalId: string, planCode: string, now = new
     const [row] = await tx<Row[]>`
       select c.id, c.plan_id, c.previous_plan_id, to_json(c.plan_changes_at) #>> '{}' as plan_changes_at,
         to_json(c.billing_anchor) #>> '{}' as billing_anchor, to_json(c.created_at) #>> '{}' as created_at,
-        (select v.pricing ->> 'interval' from plan_versions v where v.plan_id = c.plan_id order by v.version desc limit 1) as current_interval
+        (select p.interval from plans p where p.id = c.plan_id) as current_interval
       from customers c where c.external_id = ${externalId} for update`;
     if (!row) throw new ApiError("not_found", `No customer "${externalId}".`);
     const [plan] = await tx<{ id: string; interval: BillingInterval | null }[]>`
-      select p.id, (select v.pricing ->> 'interval' from plan_versions v where v.plan_id = p.id order by v.version desc limit 1) as interval
-      from plans p where p.code = ${planCode}`;
+      select p.id, p.interval from plans p where p.code = ${planCode}`;
     if (!plan) throw new ApiError("validation_failed", `No plan "${planCode}".`, [{ path: "planCode", message: "unknown plan" }]);
     const target = Number(plan.id);
     if (row.plan_id === null) {

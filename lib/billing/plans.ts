@@ -38,6 +38,7 @@ export async function getPlan(code: string) {
   return {
     code: plan.code,
     name: plan.name,
+    interval: plan.interval,
     createdAt: plan.createdAt.toISOString(),
     versions: versions.map((v) => ({
       version: v.version,
@@ -62,8 +63,7 @@ export async function publishPlanVersion(code: string, input: z.output<typeof pl
   const plan = await findPlanByCode(db(), { code });
   if (!plan) throw new ApiError("not_found", `No plan with code "${code}".`);
   await assertKnownMetrics(input.pricing, "pricing.");
-  const [first] = await listPlanVersions(db(), { planId: plan.id });
-  const interval = first ? pricingSchema.parse(first.pricing).interval : input.pricing.interval;
+  const interval = plan.interval;
   if (input.pricing.interval !== interval) {
     // Periods (and the usage totals keyed by them) follow the plan's interval: changing it would
     // split periods already under way. Subscribe customers to another plan instead.

@@ -96,10 +96,8 @@ async function toCustomerInfos(rows: CustomerRow[], now: number): Promise<Custom
 }
 
 function toCustomerInfo(row: CustomerRow, versionsByPlan: Map<number, PlanVersionSummary[]>, now: number): CustomerInfo {
-  // A plan change never crosses intervals, so either plan's latest version gives the period rule.
-  const anyVersions = versionsByPlan.get(row.planId ?? row.previousPlanId ?? -1) ?? [];
-  const latest = anyVersions[0] ? versionPricing(anyVersions[0].id, anyVersions[0].pricing) : null;
-  const rule: PeriodRule = { interval: latest?.interval ?? "month", anchor: row.billingAnchor };
+  // Without a plan, usage is still counted in calendar months.
+  const rule: PeriodRule = { interval: row.interval ?? "month", anchor: row.billingAnchor };
   const period = periodContaining(new Date(now), rule);
   const planNow = planIdForPeriod(row, period);
   const versions = planNow === null ? [] : (versionsByPlan.get(planNow) ?? []);

@@ -59,7 +59,7 @@ export async function seedDemo(databaseUrl: string): Promise<boolean> {
                  values (${m.code}, ${m.name}, ${m.unit}, ${m.aggregation}, ${m.property}, ${m.decimals}) on conflict do nothing`;
       }
       for (const [code, name, pricing] of [["startup", "Startup", STARTUP], ["growth", "Growth", GROWTH]] as const) {
-        const [plan] = await tx`insert into plans (code, name) values (${code}, ${name}) returning id`;
+        const [plan] = await tx`insert into plans (code, name, interval) values (${code}, ${name}, ${pricing.interval}) returning id`;
         await tx`insert into plan_versions (plan_id, version, pricing) values (${plan.id}, 1, ${tx.json(pricing)})`;
       }
       for (const c of DEMO_CUSTOMERS) {

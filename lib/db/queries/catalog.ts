@@ -33,6 +33,8 @@ export async function findCustomers(db: Db, params: { externalIds: string[] } | 
       createdAt: customers.createdAt,
       planId: customers.planId,
       planCode: plans.code,
+      /** The plan's billing interval; a plan change never crosses intervals. */
+      interval: plans.interval,
       previousPlanId: customers.previousPlanId,
       previousPlanCode: sql<string | null>`(select p.code from plans p where p.id = ${customers.previousPlanId})`,
       planChangesAt: customers.planChangesAt,

@@ -40,9 +40,9 @@ export type BilledCustomer = { id: number; planId: number; previousPlanId: numbe
 export async function billedCustomers(sql: Sql, ids?: number[]): Promise<BilledCustomer[]> {
   const rows = await sql<{ id: string; plan_id: string; previous_plan_id: string | null; plan_changes_at: string | null; created_at: string; billing_anchor: string | null; interval: BillingInterval }[]>`
     select c.id, c.plan_id, c.previous_plan_id, to_json(c.plan_changes_at) #>> '{}' as plan_changes_at, to_json(c.created_at) #>> '{}' as created_at, to_json(c.billing_anchor) #>> '{}' as billing_anchor,
-      coalesce((select v.pricing ->> 'interval' from plan_versions v where v.plan_id = c.plan_id order by v.version desc limit 1), 'month') as interval
-    from customers c
-    where c.plan_id is not null ${ids ? sql`and c.id = any(${sql.array(ids)}::int8[])` : sql``}
+      p.interval
+    from customers c join plans p on p.id = c.plan_id
+    ${ids ? sql`where c.id = any(${sql.array(ids)}::int8[])` : sql``}
     order by c.id`;
   return rows.map((row) => ({
     id: Number(row.id),

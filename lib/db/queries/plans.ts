@@ -1,11 +1,11 @@
 import { asc, desc, eq, sql } from "drizzle-orm";
 import type { Sql } from "postgres";
 import type { Db } from "@/lib/db/client";
-import { planVersions, plans } from "@/lib/db/schema";
+import { planVersions, plans, type Plan } from "@/lib/db/schema";
 
-export async function insertPlanWithVersion(db: Db, params: { code: string; name: string; pricing: unknown }) {
+export async function insertPlanWithVersion(db: Db, params: { code: string; name: string; pricing: { interval: Plan["interval"] } }) {
   return db.transaction(async (tx) => {
-    const [plan] = await tx.insert(plans).values({ code: params.code, name: params.name }).onConflictDoNothing({ target: plans.code }).returning();
+    const [plan] = await tx.insert(plans).values({ code: params.code, name: params.name, interval: params.pricing.interval }).onConflictDoNothing({ target: plans.code }).returning();
     if (!plan) return undefined;
     const [version] = await tx.insert(planVersions).values({ planId: plan.id, version: 1, pricing: params.pricing }).returning();
     return { plan, version };
@@ -36,13 +36,13 @@ export async function listPlanVersions(db: Db, params: { planId: number }) {
 
 export type PlanSummary = { code: string; name: string; versions: number; customers: number; currency: string; interval: string };
 
-/** Every plan with its number of versions and subscribers, and the latest version's currency and interval. */
+/** Every plan with its number of versions and subscribers, its interval and the latest version's currency. */
 export async function listPlanSummaries(connection: Sql): Promise<PlanSummary[]> {
   return connection<PlanSummary[]>`
     select p.code, p.name, (select count(*)::int from plan_versions v where v.plan_id = p.id) as versions,
       (select count(*)::int from customers c where c.plan_id = p.id) as customers,
       (select v.pricing ->> 'currency' from plan_versions v where v.plan_id = p.id order by v.version desc limit 1) as currency,
-      (select v.pricing ->> 'interval' from plan_versions v where v.plan_id = p.id order by v.version desc limit 1) as interval
+      p.interval
     from plans p order by p.code`;
 }
 

@@ -1,12 +1,17 @@
 import { sql } from "drizzle-orm";
-import { bigint, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, check, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 export const plans = pgTable("plans", {
   id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
   code: text("code").notNull().unique("plans_code_key"),
   name: text("name").notNull(),
+  /**
+   * Every version's pricing.interval: a plan's periods never change length (usage totals and
+   * invoices are keyed by period), so the interval is fixed when the plan is created.
+   */
+  interval: text("interval", { enum: ["month", "year"] }).notNull(),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-});
+}, (t) => [check("plans_interval_check", sql`${t.interval} in ('month', 'year')`)]);
 
 /** Immutable: a price change is a new version. */
 export const planVersions = pgTable(
