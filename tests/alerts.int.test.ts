@@ -42,7 +42,7 @@ describe("usage alerts", () => {
     await createPlan({ code: "metered", name: "Metered", pricing: PRICING });
     await createPlan({ code: "spendy", name: "Spendy", pricing: pricingSchema.parse({ ...PRICING, alerts: { spend: ["5.00", "10"] } }) });
     ids.cus_spender = (await createCustomer({ externalId: "cus_spender", name: "Spender", email: "s@example.test", planCode: "spendy" })).id;
-    for (const c of ["cus_crosser", "cus_custom", "cus_months"]) {
+    for (const c of ["cus_crosser", "cus_custom", "cus_months", "cus_steps"]) {
       ids[c] = (await createCustomer({ externalId: c, name: c, email: `${c}@example.test`, planCode: "metered" })).id;
     }
     await sql`update customers set created_at = now() - interval '120 days'`;
@@ -76,6 +76,30 @@ describe("usage alerts", () => {
     expect(listed.map((a) => a.threshold).sort()).toEqual(["100", "80", "95"]);
     const firedAt = listed.map((a) => Date.parse(a.firedAt));
     expect(firedAt).toEqual([...firedAt].sort((x, y) => y - x));
+  });
+
+  it("fires thresholds crossed one flush at a time, and stops offering a passed threshold to later flushes", async () => {
+    // Counts every row offered to usage_alerts, including those "on conflict do nothing" skips.
+    await sql`create table if not exists test_alert_offers (n int not null)`;
+    await sql`create or replace function test_count_alert_offer() returns trigger language plpgsql as $$ begin insert into test_alert_offers values (1); return new; end $$`;
+    await sql`create trigger test_count_alert_offer before insert on usage_alerts for each row execute function test_count_alert_offer()`;
+    try {
+      const offers = async () => (await sql<{ n: number }[]>`select count(*)::int as n from test_alert_offers`)[0].n;
+      const step = async (prefix: string, count: number) => {
+        const events = Array.from({ length: count }, (_, i) => ({ id: `${prefix}-${i}`, customer: "cus_steps", metric: "api_calls", quantity: 1 }));
+        expect((await ingestEvents(events)).every((r) => r.status === "accepted")).toBe(true);
+        return { alerts: (await alertsOf("cus_steps")).map((a) => [a.threshold, a.observed]), offers: await offers() };
+      };
+      expect(await step("a", 850)).toEqual({ alerts: [["80", "850"]], offers: 1 });
+      expect(await step("b", 100)).toEqual({ alerts: [["80", "850"], ["95", "950"]], offers: 2 });
+      expect(await step("c", 60)).toEqual({ alerts: [["80", "850"], ["95", "950"], ["100", "1010"]], offers: 3 });
+      // Every threshold passed: later events offer nothing more.
+      expect(await step("d", 500)).toEqual({ alerts: [["80", "850"], ["95", "950"], ["100", "1010"]], offers: 3 });
+    } finally {
+      await sql`drop trigger if exists test_count_alert_offer on usage_alerts`;
+      await sql`drop function if exists test_count_alert_offer()`;
+      await sql`drop table if exists test_alert_offers`;
+    }
   });
 
   it("has no percentage alerts for a metric without an allowance", async () => {

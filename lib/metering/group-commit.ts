@@ -5,6 +5,7 @@ import { logger } from "@/lib/logger";
 import { applyCounters } from "./apply";
 import { isoTimestampSql, scheduleDeliveries, webhookBodySql } from "@/lib/webhooks/events";
 import type { UsageThreshold } from "./alerts";
+import { isStoredAlert, rememberStoredAlert } from "./stored-alerts";
 import { counterValueSql, type CountedEvent } from "./counters";
 
 /** An event that passed validation and lookup, ready to be stored. */
@@ -146,7 +147,7 @@ class GroupCommitter {
     const thresholds = alertThresholds(events, rows);
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await connection<{ outbox_id: string | null; deliveries: string[] | null; customer_id: string; event_id: string }[]>`
+        const result = await connection<{ outbox_id: string | null; deliveries: string[] | null; reached: string[] | null; customer_id: string; event_id: string }[]>`
           with input as (
             select * from unnest(
               ${connection.array(column((e) => e.customerId))}::int8[], ${connection.array(column((e) => e.eventId))}::text[],
@@ -184,12 +185,11 @@ class GroupCommitter {
               latest_key = greatest(t.latest_key, excluded.latest_key),
               latest_quantity = case when excluded.latest_key > t.latest_key then excluded.latest_quantity else t.latest_quantity end
             returning t.customer_id, t.metric_id, t.period_start, t.event_count, t.quantity_sum, t.quantity_max, t.latest_quantity
-          )${thresholds.percents.length === 0 ? connection`` : connection`, alerts as (
+          )${thresholds.percents.length === 0 ? connection`` : connection`, reached as (
             -- Usage alerts, in the same statement as the totals they are checked against: every
             -- threshold the new total has reached gets a row, and the unique key makes each fire
             -- once per customer, metric, threshold and period, however many flushes cross it.
-            insert into usage_alerts (customer_id, kind, metric_id, threshold, period_start, observed)
-            select th.customer_id, 'usage_percent', th.metric_id, th.percent, tr.period_start, v.value::text
+            select th.customer_id, th.metric_id, th.percent, th.period_ms, tr.period_start, v.value
             from unnest(${connection.array(thresholds.customerIds)}::int8[], ${connection.array(thresholds.metricIds)}::int4[],
                         ${connection.array(thresholds.periodMs)}::int8[], ${connection.array(thresholds.percents)}::text[],
                         ${connection.array(thresholds.quantities)}::numeric[]) as th(customer_id, metric_id, period_ms, percent, quantity)
@@ -198,7 +198,10 @@ class GroupCommitter {
             join billable_metrics m on m.id = th.metric_id
             cross join lateral (select ${counterValueSql(connection, "tr", "m")} as value) as v
             where v.value >= th.quantity
-            order by th.customer_id, th.metric_id, th.percent
+          ), alerts as (
+            insert into usage_alerts (customer_id, kind, metric_id, threshold, period_start, observed)
+            select customer_id, 'usage_percent', metric_id, percent, period_start, value::text from reached
+            order by customer_id, metric_id, percent
             on conflict do nothing
             returning id, customer_id, metric_id, threshold, period_start, observed
           ), alert_deliveries as (
@@ -221,8 +224,11 @@ class GroupCommitter {
             delete from counter_outbox where id = any(${connection.array(done)}::int8[])
           )
           select (select id from outbox) as outbox_id,
-            ${thresholds.percents.length === 0 ? connection`null::int8[]` : connection`(select array_agg(id) from alert_deliveries)`} as deliveries,
+            ${thresholds.percents.length === 0 ? connection`null::int8[] as deliveries, null::text[] as reached` : connection`(select array_agg(id) from alert_deliveries) as deliveries,
+              (select array_agg(customer_id || ':' || metric_id || ':' || percent || ':' || period_ms) from reached) as reached`},
             customer_id, event_id from ins`;
+        // Committed (one statement): thresholds reached now have their alert, new or not.
+        if (result.length > 0) for (const key of result[0].reached ?? []) rememberStoredAlert(usageAlertKey(key));
         return {
           deliveries: result.length > 0 && result[0].deliveries ? result[0].deliveries.map(Number) : [],
           outboxId: result.length > 0 && result[0].outbox_id !== null ? Number(result[0].outbox_id) : null,
@@ -239,7 +245,12 @@ class GroupCommitter {
   }
 }
 
-/** One row per (customer, metric, period, threshold) among the rows of a flush, as columns. */
+const usageAlertKey = (customerMetricPercentPeriod: string) => `usage:${customerMetricPercentPeriod}`;
+
+/**
+ * One row per (customer, metric, period, threshold) among the rows of a flush, as columns;
+ * thresholds whose alert this process knows is stored are left out.
+ */
 function alertThresholds(events: PreparedEvent[], rows: number[]) {
   const columns = { customerIds: [] as number[], metricIds: [] as number[], periodMs: [] as number[], percents: [] as string[], quantities: [] as string[] };
   const seen = new Set<string>();
@@ -250,6 +261,7 @@ function alertThresholds(events: PreparedEvent[], rows: number[]) {
     if (seen.has(key)) continue;
     seen.add(key);
     for (const threshold of event.thresholds) {
+      if (isStoredAlert(usageAlertKey(`${event.customerId}:${event.metric.id}:${threshold.percent}:${event.period.start.getTime()}`))) continue;
       columns.customerIds.push(event.customerId);
       columns.metricIds.push(event.metric.id);
       columns.periodMs.push(event.period.start.getTime());
