@@ -36,7 +36,7 @@ export async function previewImpact(planCode: string, draft: Pricing, now = new 
   const names = new Map((await sqlClient()<{ id: string; external_id: string; name: string }[]>`
     select id, external_id, name from customers where plan_id = ${plan.id} or previous_plan_id = ${plan.id}`).map((r) => [Number(r.id), r]));
   // The plan's customers in each period: a plan change moves a customer at a period boundary.
-  const windows = (await billedCustomers(sqlClient())).flatMap((customer) => {
+  const windows = (await billedCustomers(sqlClient(), { planId: plan.id })).flatMap((customer) => {
     const current = periodContaining(now, customer.rule);
     const last = previousPeriod(current, customer.rule);
     return [

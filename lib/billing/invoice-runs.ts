@@ -55,7 +55,7 @@ const IN_FLIGHT = 3;
  */
 export async function executeInvoiceRun(id: number, onProgress?: (done: number, total: number) => Promise<void> | void) {
   const run = await getInvoiceRun(id);
-  const customers = await billedCustomers(sqlClient(), run.customerId !== null ? [run.customerId] : undefined);
+  const customers = await billedCustomers(sqlClient(), run.customerId !== null ? { ids: [run.customerId] } : {});
   await markInvoiceRun(db(), { id, status: "running", total: customers.length });
   const lastInstant = new Date(run.periodEnd.getTime() - 1);
   let done = 0;

@@ -36,13 +36,18 @@ export async function addInvoiceRunProgress(db: Db, params: { id: number; done: 
 /** A customer with a plan, as an invoice run needs it: no more than that, for 10,000s of rows. */
 export type BilledCustomer = { id: number; planId: number; previousPlanId: number | null; planChangesAt: Date | null; createdAt: Date; rule: PeriodRule };
 
-/** Every customer with a plan (or those of `ids`), in id order, with the period rule of their plan. */
-export async function billedCustomers(sql: Sql, ids?: number[]): Promise<BilledCustomer[]> {
+/**
+ * Every customer with a plan, in id order, with the period rule of their plan; or only those of
+ * `ids`, or those on plan `planId` now or in their last period (a plan change takes effect at
+ * a period boundary).
+ */
+export async function billedCustomers(sql: Sql, only: { ids?: number[]; planId?: number } = {}): Promise<BilledCustomer[]> {
   const rows = await sql<{ id: string; plan_id: string; previous_plan_id: string | null; plan_changes_at: string | null; created_at: string; billing_anchor: string | null; interval: BillingInterval }[]>`
     select c.id, c.plan_id, c.previous_plan_id, to_json(c.plan_changes_at) #>> '{}' as plan_changes_at, to_json(c.created_at) #>> '{}' as created_at, to_json(c.billing_anchor) #>> '{}' as billing_anchor,
       p.interval
     from customers c join plans p on p.id = c.plan_id
-    ${ids ? sql`where c.id = any(${sql.array(ids)}::int8[])` : sql``}
+    where true ${only.ids ? sql`and c.id = any(${sql.array(only.ids)}::int8[])` : sql``}
+      ${only.planId !== undefined ? sql`and (c.plan_id = ${only.planId} or c.previous_plan_id = ${only.planId})` : sql``}
     order by c.id`;
   return rows.map((row) => ({
     id: Number(row.id),
