@@ -73,6 +73,13 @@ describe("plans over the API and priced live usage", () => {
     expect(row.interval).toBe("month");
   });
 
+  it("a published version cannot be changed or removed in SQL", async () => {
+    const [version] = await sql<{ id: string }[]>`select v.id from plan_versions v join plans p on p.id = v.plan_id where p.code = 'startup' and v.version = 1`;
+    await expect(sql`update plan_versions set pricing = '{}'::jsonb where id = ${version.id}`).rejects.toThrow(/publish a new version/);
+    await expect(sql`delete from plan_versions where id = ${version.id}`).rejects.toThrow(/publish a new version/);
+    expect((await suite.api.get("/plans/startup")).json.versions[0].pricing.currency).toBe("USD");
+  });
+
   it("a yearly plan counts its customers' usage in calendar years", async () => {
     const yearly = await suite.api.post("/plans", { code: "annual", name: "Annual", pricing: { ...STARTUP, interval: "year" } });
     expect(yearly.status).toBe(201);
