@@ -54,6 +54,22 @@ async function prepare(sql: postgres.Sql, period: { start: Date; end: Date }) {
   await sql`vacuum analyze usage_period_totals`;
 }
 
+/**
+ * Lets the server settle before timing: the ingest benchmark leaves checkpoints and autovacuum
+ * of millions of rows behind, which would slow whichever measurement they overlap. Best effort:
+ * CHECKPOINT needs a privileged role, and autovacuum is waited for at most two minutes.
+ */
+async function settle(sql: postgres.Sql) {
+  await sql`checkpoint`.catch(() => log("invoice bench: no CHECKPOINT privilege; timing without one"));
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from pg_stat_activity where backend_type = 'autovacuum worker'`;
+    if (n === 0) return;
+    if (Date.now() > deadline) return log(`invoice bench: ${n} autovacuum worker(s) still running; timing anyway`);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+}
+
 /** Returns timings in seconds; `databaseUrl` is the server's base URL, `redisUrl` any Redis. */
 export async function benchInvoiceRun(baseDatabaseUrl: string, redisUrl: string) {
   const databaseUrl = await ensureDatabase(baseDatabaseUrl, "meterline_bench_invoices");
@@ -70,6 +86,7 @@ export async function benchInvoiceRun(baseDatabaseUrl: string, redisUrl: string)
     const timedRun = async () => {
       await sql`delete from invoices`;
       await sql`delete from invoice_runs`;
+      await settle(sql);
       const run = await createInvoiceRun({ periodEnd: period.end.toISOString() });
       const started = performance.now();
       await executeInvoiceRun(run.id);
@@ -88,6 +105,7 @@ export async function benchInvoiceRun(baseDatabaseUrl: string, redisUrl: string)
     await closeDb();
 
     log("invoice bench: the naive approach (one aggregate over raw events per customer, in sequence)");
+    await settle(sql);
     const started = performance.now();
     for (let customer = 1; customer <= CUSTOMERS; customer++) {
       await sql`select metric_id, count(*), sum(quantity), max(quantity) from usage_events
