@@ -92,4 +92,24 @@ describe("plan changes take effect from the next period", () => {
     const [customer] = await loadCustomersById([Number((await sql`select id from customers where external_id = 'cus_mover'`)[0].id)]);
     expect(customer.planCode).toBe("pro");
   });
+
+  it("saves a console edit whole or not at all: a failed save leaves the plan as it was", async () => {
+    await createCustomer({ externalId: "cus_editor", name: "Editor", email: "e@example.test", planCode: "basic" });
+    const planOf = async () => (await sql<{ plan: string; name: string }[]>`
+      select p.code as plan, c.name from customers c join plans p on p.id = c.plan_id where c.external_id = 'cus_editor'`)[0];
+    // The name's update fails after the plan change (a stand-in for any failure mid-save).
+    await sql`create or replace function test_refuse_name() returns trigger language plpgsql as $$ begin
+      if new.name = 'Refused' then raise exception 'refused by test'; end if; return new; end $$`;
+    await sql`create trigger test_refuse_name before update on customers for each row execute function test_refuse_name()`;
+    try {
+      const edit = (name: string) => updateCustomer("cus_editor", customerUpdateSchema.parse({ name, email: "e@example.test", planCode: "pro" }));
+      await expect(edit("Refused")).rejects.toThrow(/refused by test/);
+      expect(await planOf()).toEqual({ plan: "basic", name: "Editor" });
+      await edit("Edited");
+      expect(await planOf()).toEqual({ plan: "pro", name: "Edited" });
+    } finally {
+      await sql`drop trigger if exists test_refuse_name on customers`;
+      await sql`drop function if exists test_refuse_name()`;
+    }
+  });
 });
