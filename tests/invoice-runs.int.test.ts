@@ -60,6 +60,33 @@ describe("invoice runs as jobs, and the invoice API", () => {
     expect([n, distinct]).toEqual([CUSTOMERS, CUSTOMERS]);
   });
 
+  it("pages through every invoice exactly once, newest first, and refuses a bad page request", async () => {
+    const seen: number[] = [];
+    let cursor: number | null = null;
+    let pages = 0;
+    do {
+      const res = await api.get(`/invoices?limit=500${cursor === null ? "" : `&startingAfter=${cursor}`}`);
+      expect(res.status).toBe(200);
+      seen.push(...res.json.invoices.map((i: { id: number }) => i.id));
+      expect(res.json.nextStartingAfter).toBe(res.json.hasMore ? seen[seen.length - 1] : null);
+      cursor = res.json.nextStartingAfter;
+      pages++;
+    } while (cursor !== null && pages < 50);
+    expect(pages).toBe(CUSTOMERS / 500);
+    expect(seen).toHaveLength(CUSTOMERS);
+    expect(new Set(seen).size).toBe(CUSTOMERS);
+    expect(seen).toEqual([...seen].sort((a, b) => b - a)); // one period: newest id first
+    const one = await api.get("/invoices?customer=cus_run_7&limit=1");
+    expect(one.json.invoices.map((i: { customer: string }) => i.customer)).toEqual(["cus_run_7"]);
+    expect([one.json.hasMore, one.json.nextStartingAfter]).toEqual([false, null]);
+
+    for (const query of ["limit=0", "limit=501", "limit=ten", "startingAfter=999999", `customer=cus_run_7&startingAfter=${seen[0]}`]) {
+      const res = await api.get(`/invoices?${query}`);
+      expect(res.status, query).toBe(422);
+      expect(res.json.error.details.map((d: { path: string }) => d.path), query).toContain(query.includes("startingAfter") ? "startingAfter" : "limit");
+    }
+  });
+
   it("lists, reads, finalizes, pays and voids invoices over the API", async () => {
     const list = await api.get("/invoices?customer=cus_run_1");
     expect(list.status).toBe(200);

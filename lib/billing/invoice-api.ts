@@ -52,6 +52,37 @@ async function invoicesWithCustomers(scope: InvoiceScope, limit: number) {
   return rows.map((row) => ({ invoice: serializeInvoice(row, customers.get(row.customerId)?.externalId ?? ""), customer: customers.get(row.customerId) }));
 }
 
+export const invoiceListQuerySchema = z.object({
+  customer: z.string().min(1).max(128).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  /** The last invoice id of the previous page (its nextStartingAfter). */
+  startingAfter: invoiceIdSchema.optional(),
+});
+
+/**
+ * One page of the operator's invoices (optionally one customer's), newest period first. Pages
+ * follow each other with startingAfter = the previous page's nextStartingAfter.
+ */
+export async function listInvoicesPage(query: z.output<typeof invoiceListQuerySchema>) {
+  const scope: InvoiceScope = { operator: true, externalId: query.customer };
+  const customerId = await customerIdOf(scope);
+  let after: { periodStart: Date; id: number } | undefined;
+  if (query.startingAfter !== undefined) {
+    const invoice = await findInvoice(db(), { id: query.startingAfter, customerId });
+    if (!invoice) throw new ApiError("validation_failed", `No invoice ${query.startingAfter} to continue after.`, [{ path: "startingAfter", message: "not an invoice of this listing" }]);
+    after = { periodStart: invoice.periodStart, id: invoice.id };
+  }
+  const rows = await listInvoices(db(), { customerId, limit: query.limit + 1, after });
+  const page = rows.slice(0, query.limit);
+  const customers = new Map((await loadCustomersById([...new Set(page.map((r) => r.customerId))])).map((c) => [c.id, c.externalId]));
+  const hasMore = rows.length > query.limit;
+  return {
+    invoices: page.map((row) => serializeInvoice(row, customers.get(row.customerId) ?? "")),
+    hasMore,
+    nextStartingAfter: hasMore ? page[page.length - 1].id : null,
+  };
+}
+
 /** The scope's invoices, newest period first (at most 500). */
 export async function listInvoicesIn(scope: InvoiceScope): Promise<InvoiceView[]> {
   return (await invoicesWithCustomers(scope, 500)).map((entry) => entry.invoice);

@@ -1,4 +1,4 @@
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, lt, or } from "drizzle-orm";
 import type { Sql } from "postgres";
 import type { Db } from "@/lib/db/client";
 import { invoices, type Invoice } from "@/lib/db/schema";
@@ -53,11 +53,16 @@ export async function findInvoice(db: DbOrTx, params: { id: number; customerId?:
   return row;
 }
 
-export async function listInvoices(db: DbOrTx, params: { customerId?: number; limit: number }) {
+/** Invoices newest period first (then newest id); `after` continues a listing after that invoice. */
+export async function listInvoices(db: DbOrTx, params: { customerId?: number; limit: number; after?: { periodStart: Date; id: number } }) {
+  const { after } = params;
   return db
     .select()
     .from(invoices)
-    .where(params.customerId === undefined ? undefined : eq(invoices.customerId, params.customerId))
+    .where(and(
+      params.customerId === undefined ? undefined : eq(invoices.customerId, params.customerId),
+      after ? or(lt(invoices.periodStart, after.periodStart), and(eq(invoices.periodStart, after.periodStart), lt(invoices.id, after.id))) : undefined,
+    ))
     .orderBy(desc(invoices.periodStart), desc(invoices.id))
     .limit(params.limit);
 }

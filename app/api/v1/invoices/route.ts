@@ -1,4 +1,5 @@
-import { listInvoicesIn } from "@/lib/billing/invoice-api";
-import { withApi } from "@/lib/http/with-api";
+import { invoiceListQuerySchema, listInvoicesPage } from "@/lib/billing/invoice-api";
+import { parseWith, withApi } from "@/lib/http/with-api";
 
-export const GET = withApi(async ({ req }) => ({ invoices: await listInvoicesIn({ operator: true, externalId: new URL(req.url).searchParams.get("customer") }) }));
+/** ?customer=&limit=&startingAfter=: one page of invoices, newest period first. */
+export const GET = withApi(async ({ req }) => listInvoicesPage(parseWith(invoiceListQuerySchema, Object.fromEntries(new URL(req.url).searchParams))));
