@@ -1,5 +1,6 @@
 import { Dec, minorToNumber } from "@/lib/billing/money";
 import { sqlClient } from "@/lib/db/client";
+import { revenueRows, subscribedCustomerIds } from "@/lib/db/queries/analytics";
 import { loadCustomersById } from "@/lib/metering/catalog";
 import { currentUsage } from "@/lib/metering/usage";
 
@@ -26,30 +27,9 @@ const minor = (text: string) => minorToNumber(BigInt(text));
 
 /** Revenue analytics from invoices in Postgres, plus the current period projected from live counters. */
 export async function revenueAnalytics(currency = "USD"): Promise<Revenue> {
-  const sql = sqlClient();
-  const statuses = sql.array(INVOICED);
-  const byMonthQuery = sql<{ month: string; total: string }[]>`
-    select to_char(period_start at time zone 'UTC', 'YYYY-MM') as month, sum(total)::text as total
-    from invoices where status = any(${statuses}::text[]) and currency = ${currency} group by 1 order by 1`;
-  const byPlanQuery = sql<{ plan: string; total: string }[]>`
-    select coalesce(p.code, '(none)') as plan, sum(i.total)::text as total
-    from invoices i left join plan_versions v on v.id = i.plan_version_id left join plans p on p.id = v.plan_id
-    where i.status = any(${statuses}::text[]) and i.currency = ${currency} group by 1 order by 2 desc`;
-  const byMetricQuery = sql<{ metric: string; amount: string }[]>`
-    select line ->> 'metric' as metric, sum((line ->> 'amount')::int8)::text as amount
-    from invoices i cross join lateral jsonb_array_elements(i.lines) as line
-    where i.status = any(${statuses}::text[]) and i.currency = ${currency} and line ->> 'kind' = 'usage' group by 1 order by 2 desc`;
-  const topQuery = sql<{ customer: string; name: string; total: string }[]>`
-    select c.external_id as customer, c.name, sum(i.total)::text as total
-    from invoices i join customers c on c.id = i.customer_id
-    where i.status = any(${statuses}::text[]) and i.currency = ${currency} group by c.id order by sum(i.total) desc limit 10`;
-  const sharesQuery = sql<{ usage: string; subtotal: string; others: number }[]>`
-    select coalesce(sum((select sum((l ->> 'amount')::int8) from jsonb_array_elements(i.lines) l where l ->> 'kind' = 'usage')), 0)::text as usage,
-           coalesce(sum(i.subtotal), 0)::text as subtotal,
-           (select count(*)::int from invoices where status = any(${statuses}::text[]) and currency <> ${currency}) as others
-    from invoices i where i.status = any(${statuses}::text[]) and i.currency = ${currency}`;
-  const [byMonth, byPlan, byMetric, top, [shares], projectedCurrentPeriod] = await Promise.all([
-    byMonthQuery, byPlanQuery, byMetricQuery, topQuery, sharesQuery, projectedRevenue(currency),
+  const [{ byMonth, byPlan, byMetric, top, shares }, projectedCurrentPeriod] = await Promise.all([
+    revenueRows(sqlClient(), { statuses: INVOICED, currency }),
+    projectedRevenue(currency),
   ]);
   const usageSubtotal = minor(shares.usage);
   const subtotal = minor(shares.subtotal);
@@ -69,7 +49,7 @@ export async function revenueAnalytics(currency = "USD"): Promise<Revenue> {
 
 /** Sum of every billed customer's projected total for the period they are in, from live counters. */
 export async function projectedRevenue(currency: string): Promise<number> {
-  const ids = (await sqlClient()<{ id: string }[]>`select id from customers where plan_id is not null order by id`).map((r) => Number(r.id));
+  const ids = await subscribedCustomerIds(sqlClient());
   let total = 0;
   for (let i = 0; i < ids.length; i += 200) {
     // A chunk's counter reads go out together (one Redis round trip's worth), not one by one.

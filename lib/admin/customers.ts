@@ -4,6 +4,7 @@ import { storableText } from "@/lib/http/text";
 import type { Currency } from "@/lib/billing/currencies";
 import { displayMoney } from "@/lib/billing/money";
 import { sqlClient } from "@/lib/db/client";
+import { lockCustomerForEdit, searchCustomerIds, updateCustomerDetails } from "@/lib/db/queries/customers";
 import { changePlanIn } from "@/lib/billing/plan-change";
 import { ApiError } from "@/lib/http/api-error";
 import { invalidateCatalog, loadCustomersById } from "@/lib/metering/catalog";
@@ -13,12 +14,7 @@ export type CustomerRow = { id: number; externalId: string; name: string; email:
 
 /** Customers matching `search` (external id, name or email), with this period's live spend. */
 export async function listCustomersWithSpend(search = "", limit = 100): Promise<CustomerRow[]> {
-  const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const rows = await sqlClient()<{ id: string }[]>`
-    select id from customers
-    where ${search === ""} or external_id ilike ${pattern} or name ilike ${pattern} or email ilike ${pattern}
-    order by id limit ${limit}`;
-  const customers = await loadCustomersById(rows.map((r) => Number(r.id)));
+  const customers = await loadCustomersById(await searchCustomerIds(sqlClient(), { search, limit }));
   return Promise.all(
     customers.map(async (c) => {
       const usage = c.pricing ? await currentUsage(c).catch(() => null) : null;
@@ -78,18 +74,14 @@ export async function updateCustomer(externalId: string, input: z.output<typeof 
   // One transaction: the plan change and the other fields are saved together or not at all.
   const result = await sqlClient().begin(async (transaction) => {
     const tx = transaction as unknown as Sql;
-    const [before] = await tx<{ id: string; name: string; email: string; plan_code: string | null; alert_percentages: number[] | null; alert_spend: string[] | null }[]>`
-      select c.id, c.name, c.email, p.code as plan_code, c.alert_percentages, c.alert_spend
-      from customers c left join plans p on p.id = c.plan_id where c.external_id = ${externalId} for update of c`;
+    const before = await lockCustomerForEdit(tx, { externalId });
     if (!before) throw new ApiError("not_found", `No customer "${externalId}".`);
     if (input.planCode === null && before.plan_code !== null) {
       throw new ApiError("validation_failed", "A subscribed customer cannot be left without a plan here; move them to another plan.", [{ path: "planCode", message: "choose a plan" }]);
     }
     // The form shows the plan the customer is on, or moving to: only a different one is a change.
     const change = input.planCode !== null && input.planCode !== before.plan_code ? await changePlanIn(tx, externalId, input.planCode) : null;
-    await tx`update customers set name = ${input.name}, email = ${input.email},
-      alert_percentages = ${input.alertPercentages === null ? null : `{${input.alertPercentages.join(",")}}`}::int[],
-      alert_spend = ${input.alertSpend === null ? null : `{${input.alertSpend.join(",")}}`}::text[] where id = ${before.id}`;
+    await updateCustomerDetails(tx, { id: before.id, name: input.name, email: input.email, alertPercentages: input.alertPercentages, alertSpend: input.alertSpend });
     return {
       before: { name: before.name, email: before.email, planCode: before.plan_code, alertPercentages: before.alert_percentages, alertSpend: before.alert_spend },
       after: { name: input.name, email: input.email, planChange: change, alertPercentages: input.alertPercentages, alertSpend: input.alertSpend },

@@ -6,6 +6,7 @@ import { rate } from "@/lib/billing/rate";
 import { planIdForPeriod } from "@/lib/billing/subscription";
 import { sqlClient } from "@/lib/db/client";
 import { findPlanByCode, findPlanVersions } from "@/lib/db/queries/catalog";
+import { customerNamesOnPlan } from "@/lib/db/queries/customers";
 import { billedCustomers } from "@/lib/db/queries/invoice-runs";
 import { db } from "@/lib/db/client";
 import { ApiError } from "@/lib/http/api-error";
@@ -33,8 +34,7 @@ export async function previewImpact(planCode: string, draft: Pricing, now = new 
   const plan = await findPlanByCode(db(), { code: planCode });
   if (!plan) throw new ApiError("not_found", `No plan with code "${planCode}".`);
   const versions = await findPlanVersions(db(), { planIds: [plan.id] });
-  const names = new Map((await sqlClient()<{ id: string; external_id: string; name: string }[]>`
-    select id, external_id, name from customers where plan_id = ${plan.id} or previous_plan_id = ${plan.id}`).map((r) => [Number(r.id), r]));
+  const names = await customerNamesOnPlan(sqlClient(), { planId: plan.id });
   // The plan's customers in each period: a plan change moves a customer at a period boundary.
   const windows = (await billedCustomers(sqlClient(), { planId: plan.id })).flatMap((customer) => {
     const current = periodContaining(now, customer.rule);
@@ -54,7 +54,7 @@ export async function previewImpact(planCode: string, draft: Pricing, now = new 
   for (const w of windows) {
     const used = usage.get(`${w.customer.id}:${w.period.start.getTime()}`)!;
     const result = side(liveTotal(w.period, used), rate(draft, used, w.period).total);
-    const row = rows.get(w.customer.id) ?? { customer: names.get(w.customer.id)?.external_id ?? String(w.customer.id), name: names.get(w.customer.id)?.name ?? "", current: side(0, 0), last: null };
+    const row = rows.get(w.customer.id) ?? { customer: names.get(w.customer.id)?.externalId ?? String(w.customer.id), name: names.get(w.customer.id)?.name ?? "", current: side(0, 0), last: null };
     if (w.kind === "current") row.current = result;
     else row.last = result;
     rows.set(w.customer.id, row);

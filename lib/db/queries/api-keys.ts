@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { apiKeys } from "@/lib/db/schema";
 
@@ -14,4 +14,15 @@ export async function insertApiKey(db: Db, params: { name: string; prefix: strin
 
 export async function touchApiKey(db: Db, params: { id: number }) {
   await db.update(apiKeys).set({ lastUsedAt: sql`now()` }).where(eq(apiKeys.id, params.id));
+}
+
+/** Every key, live ones first, newest first. */
+export async function listApiKeys(db: Db) {
+  return db.select().from(apiKeys).orderBy(sql`${apiKeys.revokedAt} nulls first`, desc(apiKeys.id));
+}
+
+/** Returns false when the key is unknown or already revoked. */
+export async function revokeApiKey(db: Db, params: { id: number }): Promise<boolean> {
+  const rows = await db.update(apiKeys).set({ revokedAt: sql`now()` }).where(and(eq(apiKeys.id, params.id), isNull(apiKeys.revokedAt))).returning({ id: apiKeys.id });
+  return rows.length > 0;
 }
