@@ -60,7 +60,7 @@ describe("invoice runs as jobs, and the invoice API", () => {
     expect([n, distinct]).toEqual([CUSTOMERS, CUSTOMERS]);
   });
 
-  it("pages through every invoice exactly once, newest first, and refuses a bad page request", async () => {
+  it("pages through every invoice exactly once, most recently created first, and refuses a bad page request", async () => {
     const seen: number[] = [];
     let cursor: number | null = null;
     let pages = 0;
@@ -75,7 +75,10 @@ describe("invoice runs as jobs, and the invoice API", () => {
     expect(pages).toBe(CUSTOMERS / 500);
     expect(seen).toHaveLength(CUSTOMERS);
     expect(new Set(seen).size).toBe(CUSTOMERS);
-    expect(seen).toEqual([...seen].sort((a, b) => b - a)); // one period: newest id first
+    expect(seen).toEqual([...seen].sort((a, b) => b - a));
+    // Without a limit: 500, as before paging; an empty customer means every customer.
+    const all = await api.get("/invoices?customer=");
+    expect([all.status, all.json.invoices.length, all.json.invoices[0].id]).toEqual([200, 500, seen[0]]);
     const one = await api.get("/invoices?customer=cus_run_7&limit=1");
     expect(one.json.invoices.map((i: { customer: string }) => i.customer)).toEqual(["cus_run_7"]);
     expect([one.json.hasMore, one.json.nextStartingAfter]).toEqual([false, null]);

@@ -3,12 +3,13 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { ActionResult } from "./actions";
 
-const UNREACHABLE = "The server could not be reached; nothing was changed as far as we know. Check the connection and try again.";
+const UNCONFIRMED = "The server did not confirm this change, so it may or may not have been made. Reload the page to see where things stand before trying again.";
 
 /**
  * Runs console server actions: `pending` while one runs (buttons disable), its result kept for
  * ActionErrors / ActionError, and the page refreshed when it succeeds. A request that never got
- * an answer is shown as a failure too, never swallowed.
+ * an answer (the connection dropped, or the server failed unexpectedly) is shown as unconfirmed,
+ * never swallowed: the change may have been made before the failure.
  */
 export function useAdminAction<T = undefined>() {
   const router = useRouter();
@@ -20,7 +21,7 @@ export function useAdminAction<T = undefined>() {
     try {
       outcome = await action();
     } catch {
-      outcome = { ok: false, error: UNREACHABLE, details: [] };
+      outcome = { ok: false, error: UNCONFIRMED, details: [] };
     }
     setPending(false);
     setResult(outcome);

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { storableText } from "@/lib/http/text";
 import { db } from "@/lib/db/client";
-import { findInvoice, listInvoices } from "@/lib/db/queries/invoices";
+import { findInvoice, listInvoices, pageInvoices } from "@/lib/db/queries/invoices";
 import { ApiError } from "@/lib/http/api-error";
 import { loadCustomersById } from "@/lib/metering/catalog";
 import { getCustomer } from "./customers";
@@ -35,7 +35,7 @@ async function customerIdOf(scope: InvoiceScope): Promise<number | undefined> {
 }
 
 async function findInScope(scope: InvoiceScope, id: number) {
-  const invoice = await findInvoice(db(), { id, customerId: "customerId" in scope ? scope.customerId : undefined });
+  const invoice = await findInvoice(db(), { id, customerId: await customerIdOf(scope) });
   if (!invoice) throw new ApiError("not_found", `No invoice ${id}.`);
   const [customer] = await loadCustomersById([invoice.customerId]);
   return { invoice, customer, view: serializeInvoice(invoice, customer?.externalId ?? "") };
@@ -53,26 +53,24 @@ async function invoicesWithCustomers(scope: InvoiceScope, limit: number) {
 }
 
 export const invoiceListQuerySchema = z.object({
-  customer: z.string().min(1).max(128).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  /** Empty means every customer, as before paging existed. */
+  customer: z.string().max(128).optional().transform((v) => v || undefined),
+  limit: z.coerce.number().int().min(1).max(500).default(500),
   /** The last invoice id of the previous page (its nextStartingAfter). */
   startingAfter: invoiceIdSchema.optional(),
 });
 
 /**
- * One page of the operator's invoices (optionally one customer's), newest period first. Pages
- * follow each other with startingAfter = the previous page's nextStartingAfter.
+ * One page of the operator's invoices (optionally one customer's), most recently created first.
+ * Pages follow each other with startingAfter = the previous page's nextStartingAfter.
  */
 export async function listInvoicesPage(query: z.output<typeof invoiceListQuerySchema>) {
   const scope: InvoiceScope = { operator: true, externalId: query.customer };
   const customerId = await customerIdOf(scope);
-  let after: { periodStart: Date; id: number } | undefined;
-  if (query.startingAfter !== undefined) {
-    const invoice = await findInvoice(db(), { id: query.startingAfter, customerId });
-    if (!invoice) throw new ApiError("validation_failed", `No invoice ${query.startingAfter} to continue after.`, [{ path: "startingAfter", message: "not an invoice of this listing" }]);
-    after = { periodStart: invoice.periodStart, id: invoice.id };
+  if (query.startingAfter !== undefined && !(await findInvoice(db(), { id: query.startingAfter, customerId }))) {
+    throw new ApiError("validation_failed", `No invoice ${query.startingAfter} to continue after.`, [{ path: "startingAfter", message: "not an invoice of this listing" }]);
   }
-  const rows = await listInvoices(db(), { customerId, limit: query.limit + 1, after });
+  const rows = await pageInvoices(db(), { customerId, limit: query.limit + 1, beforeId: query.startingAfter });
   const page = rows.slice(0, query.limit);
   const customers = new Map((await loadCustomersById([...new Set(page.map((r) => r.customerId))])).map((c) => [c.id, c.externalId]));
   const hasMore = rows.length > query.limit;

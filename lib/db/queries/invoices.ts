@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, or } from "drizzle-orm";
+import { and, desc, eq, lt } from "drizzle-orm";
 import type { Sql } from "postgres";
 import type { Db } from "@/lib/db/client";
 import { invoices, type Invoice } from "@/lib/db/schema";
@@ -44,6 +44,22 @@ export async function upsertDraftInvoices(sql: Sql, values: InvoiceValues[]): Pr
   return rows.map((row) => ({ id: Number(row.id), inserted: row.inserted }));
 }
 
+/**
+ * A page of invoices, most recently created first (the primary key's order, so a page never
+ * sorts the table); `beforeId` continues after the previous page's last invoice.
+ */
+export async function pageInvoices(db: DbOrTx, params: { customerId?: number; limit: number; beforeId?: number }) {
+  return db
+    .select()
+    .from(invoices)
+    .where(and(
+      params.customerId === undefined ? undefined : eq(invoices.customerId, params.customerId),
+      params.beforeId === undefined ? undefined : lt(invoices.id, params.beforeId),
+    ))
+    .orderBy(desc(invoices.id))
+    .limit(params.limit);
+}
+
 export async function findInvoice(db: DbOrTx, params: { id: number; customerId?: number }) {
   const [row] = await db
     .select()
@@ -53,16 +69,12 @@ export async function findInvoice(db: DbOrTx, params: { id: number; customerId?:
   return row;
 }
 
-/** Invoices newest period first (then newest id); `after` continues a listing after that invoice. */
-export async function listInvoices(db: DbOrTx, params: { customerId?: number; limit: number; after?: { periodStart: Date; id: number } }) {
-  const { after } = params;
+/** Invoices newest period first (then newest id). */
+export async function listInvoices(db: DbOrTx, params: { customerId?: number; limit: number }) {
   return db
     .select()
     .from(invoices)
-    .where(and(
-      params.customerId === undefined ? undefined : eq(invoices.customerId, params.customerId),
-      after ? or(lt(invoices.periodStart, after.periodStart), and(eq(invoices.periodStart, after.periodStart), lt(invoices.id, after.id))) : undefined,
-    ))
+    .where(params.customerId === undefined ? undefined : eq(invoices.customerId, params.customerId))
     .orderBy(desc(invoices.periodStart), desc(invoices.id))
     .limit(params.limit);
 }
