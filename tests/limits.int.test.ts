@@ -40,6 +40,24 @@ describe("hard limits and entitlements", () => {
     expect(await send(["r-100"])).toEqual([{ id: "r-100", status: "duplicate" }]);
   });
 
+  it("once the limit is passed, later events are still marked but do not offer its alert to Postgres again", async () => {
+    // Counts every limit alert row offered to usage_alerts, including those "on conflict do nothing" skips.
+    await suite.sql`create table if not exists test_limit_offers (n int not null)`;
+    await suite.sql`create or replace function test_count_limit_offer() returns trigger language plpgsql as $$ begin
+      if new.kind = 'limit_exceeded' then insert into test_limit_offers values (1); end if; return new; end $$`;
+    await suite.sql`create trigger test_count_limit_offer before insert on usage_alerts for each row execute function test_count_limit_offer()`;
+    try {
+      for (const id of ["r-200", "r-201", "r-202"]) expect(await send([id])).toEqual([{ id, status: "accepted", limitExceeded: true }]);
+      const [{ n }] = await suite.sql<{ n: number }[]>`select count(*)::int as n from test_limit_offers`;
+      expect(n).toBe(0);
+      expect((await suite.sql`select threshold from usage_alerts where kind = 'limit_exceeded'`).map((a) => a.threshold)).toEqual(["100"]);
+    } finally {
+      await suite.sql`drop trigger if exists test_count_limit_offer on usage_alerts`;
+      await suite.sql`drop function if exists test_count_limit_offer()`;
+      await suite.sql`drop table if exists test_limit_offers`;
+    }
+  });
+
   it("limits spend: allowed turns false when the metric's charge reaches the amount, and receipts mark events beyond it", async () => {
     const pricing = { currency: "USD", interval: "month", charges: [{ metric: "api_calls", model: "per_unit", unitPrice: "0.01" }] };
     expect((await suite.api.post("/plans", { code: "penny", name: "Penny", pricing })).status).toBe(201);
