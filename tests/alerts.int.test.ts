@@ -123,7 +123,19 @@ describe("usage alerts", () => {
     await sendConcurrently("cus_spender", "api_calls", "s2", 200); // $6.00
     expect(await spend()).toEqual([{ threshold: "5.00", observed: "6.00" }]);
     await sendConcurrently("cus_spender", "api_calls", "s3", 500); // $11.00
-    await sendConcurrently("cus_spender", "api_calls", "s4", 100); // $12.00: nothing new
+    // Both amounts passed: later events offer no spend alert row to Postgres at all.
+    await sql`create table if not exists test_spend_offers (n int not null)`;
+    await sql`create or replace function test_count_spend_offer() returns trigger language plpgsql as $$ begin
+      if new.kind = 'spend' then insert into test_spend_offers values (1); end if; return new; end $$`;
+    await sql`create trigger test_count_spend_offer before insert on usage_alerts for each row execute function test_count_spend_offer()`;
+    try {
+      await sendConcurrently("cus_spender", "api_calls", "s4", 100); // $12.00: nothing new
+      expect((await sql<{ n: number }[]>`select count(*)::int as n from test_spend_offers`)[0].n).toBe(0);
+    } finally {
+      await sql`drop trigger if exists test_count_spend_offer on usage_alerts`;
+      await sql`drop function if exists test_count_spend_offer()`;
+      await sql`drop table if exists test_spend_offers`;
+    }
     expect((await spend()).map((a) => a.threshold)).toEqual(["5.00", "10"]);
   });
 
