@@ -5,7 +5,7 @@ import { logger } from "@/lib/logger";
 import { applyCounters } from "./apply";
 import { isoTimestampSql, scheduleDeliveries, webhookBodySql } from "@/lib/webhooks/events";
 import type { UsageThreshold } from "./alerts";
-import { isStoredAlert, rememberStoredAlert } from "./stored-alerts";
+import { alertKey, isStoredAlert, rememberStoredAlert } from "./stored-alerts";
 import { counterValueSql, type CountedEvent } from "./counters";
 
 /** An event that passed validation and lookup, ready to be stored. */
@@ -228,7 +228,10 @@ class GroupCommitter {
               (select array_agg(customer_id || ':' || metric_id || ':' || percent || ':' || period_ms) from reached) as reached`},
             customer_id, event_id from ins`;
         // Committed (one statement): thresholds reached now have their alert, new or not.
-        if (result.length > 0) for (const key of result[0].reached ?? []) rememberStoredAlert(usageAlertKey(key));
+        for (const reached of result[0]?.reached ?? []) {
+          const [customerId, metricId, percent, periodMs] = reached.split(":");
+          rememberStoredAlert(alertKey("usage_percent", Number(customerId), Number(metricId), percent, Number(periodMs)));
+        }
         return {
           deliveries: result.length > 0 && result[0].deliveries ? result[0].deliveries.map(Number) : [],
           outboxId: result.length > 0 && result[0].outbox_id !== null ? Number(result[0].outbox_id) : null,
@@ -245,8 +248,6 @@ class GroupCommitter {
   }
 }
 
-const usageAlertKey = (customerMetricPercentPeriod: string) => `usage:${customerMetricPercentPeriod}`;
-
 /**
  * One row per (customer, metric, period, threshold) among the rows of a flush, as columns;
  * thresholds whose alert this process knows is stored are left out.
@@ -261,7 +262,7 @@ function alertThresholds(events: PreparedEvent[], rows: number[]) {
     if (seen.has(key)) continue;
     seen.add(key);
     for (const threshold of event.thresholds) {
-      if (isStoredAlert(usageAlertKey(`${event.customerId}:${event.metric.id}:${threshold.percent}:${event.period.start.getTime()}`))) continue;
+      if (isStoredAlert(alertKey("usage_percent", event.customerId, event.metric.id, threshold.percent, event.period.start.getTime()))) continue;
       columns.customerIds.push(event.customerId);
       columns.metricIds.push(event.metric.id);
       columns.periodMs.push(event.period.start.getTime());

@@ -9,7 +9,7 @@ import { logger } from "@/lib/logger";
 import { recordWebhookEvent, withWebhookEvents } from "@/lib/webhooks/events";
 import { customerPeriod, type CustomerInfo, type UsageLimit } from "./catalog";
 import { readCounters } from "./counters";
-import { isStoredAlert, rememberStoredAlert } from "./stored-alerts";
+import { alertKey, isStoredAlert, rememberStoredAlert } from "./stored-alerts";
 import type { PreparedEvent } from "./group-commit";
 
 export type Entitlement = {
@@ -119,13 +119,14 @@ export async function limitBreaches(events: PreparedEvent[], accepted: boolean[]
 }
 
 async function recordLimitExceeded(customer: CustomerInfo, metric: BillableMetric, period: Period, limit: UsageLimit, observed: string) {
-  const key = `limit:${customer.id}:${metric.id}:${limit.kind}:${limit.value}:${period.start.getTime()}`;
+  const threshold = limit.kind === "spend" ? `spend ${limit.value}` : limit.value;
+  const key = alertKey("limit_exceeded", customer.id, metric.id, threshold, period.start.getTime());
   if (isStoredAlert(key)) return;
   try {
     await withWebhookEvents(async (tx, events) => {
       const [alert] = await tx<{ id: string }[]>`
         insert into usage_alerts (customer_id, kind, metric_id, threshold, period_start, observed)
-        values (${customer.id}, 'limit_exceeded', ${metric.id}, ${limit.kind === "spend" ? `spend ${limit.value}` : limit.value}, ${period.start.toISOString()}::timestamptz, ${observed})
+        values (${customer.id}, 'limit_exceeded', ${metric.id}, ${threshold}, ${period.start.toISOString()}::timestamptz, ${observed})
         on conflict do nothing returning id`;
       if (!alert) return;
       events.push(...(await recordWebhookEvent(tx, "usage.limit_exceeded", {

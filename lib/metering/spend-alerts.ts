@@ -3,7 +3,7 @@ import { dec, minorToMajor, toMinorUnits } from "@/lib/billing/money";
 import { logger } from "@/lib/logger";
 import { recordWebhookEvent, withWebhookEvents } from "@/lib/webhooks/events";
 import { customerPeriod, type CustomerInfo } from "./catalog";
-import { isStoredAlert, rememberStoredAlert } from "./stored-alerts";
+import { alertKey, isStoredAlert, rememberStoredAlert } from "./stored-alerts";
 import { currentUsage } from "./usage";
 
 /** The spend alert amounts (major units) of a customer: their own, else their plan's. */
@@ -19,7 +19,7 @@ export async function checkSpendAlerts(customers: CustomerInfo[], nowMs = Date.n
   for (const customer of customers) {
     if (!customer.pricing) continue;
     const periodStart = customerPeriod(customer, nowMs).start.getTime();
-    const keyOf = (threshold: string) => `spend:${customer.id}:${threshold}:${periodStart}`;
+    const keyOf = (threshold: string) => alertKey("spend", customer.id, null, threshold, periodStart);
     const thresholds = spendThresholds(customer).filter((t) => !isStoredAlert(keyOf(t)));
     if (thresholds.length === 0) continue;
     try {
