@@ -7,7 +7,8 @@ import { loadCustomersById } from "@/lib/metering/catalog";
 import { getCustomer } from "./customers";
 import { invoicesToCsv } from "./invoice-csv";
 import { renderInvoicePdf } from "./invoice-pdf";
-import { serializeInvoice } from "./invoices";
+import { serializeInvoice, type InvoiceView } from "./invoices";
+import type { Invoice } from "@/lib/db/schema";
 
 export const invoiceIdSchema = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 export const voidInputSchema = z.object({ reason: storableText("reason").trim().min(1).max(500) });
@@ -17,8 +18,6 @@ export function parseInvoiceId(raw: string): number {
   if (!parsed.success) throw new ApiError("not_found", `No invoice ${raw.slice(0, 40)}.`);
   return parsed.data;
 }
-
-export type InvoiceView = ReturnType<typeof serializeInvoice>;
 
 /**
  * Whose invoices a caller may read. Every read names one: the operator (API key or admin) reads
@@ -46,10 +45,14 @@ export async function getInvoice(scope: InvoiceScope, id: number): Promise<Invoi
   return (await findInScope(scope, id)).view;
 }
 
-async function invoicesWithCustomers(scope: InvoiceScope, limit: number) {
-  const rows = await listInvoices(db(), { customerId: await customerIdOf(scope), limit });
+/** Invoice rows as API views, with their customers (one catalog lookup for all of them). */
+async function withCustomers(rows: Invoice[]) {
   const customers = new Map((await loadCustomersById([...new Set(rows.map((r) => r.customerId))])).map((c) => [c.id, c]));
   return rows.map((row) => ({ invoice: serializeInvoice(row, customers.get(row.customerId)?.externalId ?? ""), customer: customers.get(row.customerId) }));
+}
+
+async function invoicesWithCustomers(scope: InvoiceScope, limit: number) {
+  return withCustomers(await listInvoices(db(), { customerId: await customerIdOf(scope), limit }));
 }
 
 export const invoiceListQuerySchema = z.object({
@@ -72,10 +75,9 @@ export async function listInvoicesPage(query: z.output<typeof invoiceListQuerySc
   }
   const rows = await pageInvoices(db(), { customerId, limit: query.limit + 1, beforeId: query.startingAfter });
   const page = rows.slice(0, query.limit);
-  const customers = new Map((await loadCustomersById([...new Set(page.map((r) => r.customerId))])).map((c) => [c.id, c.externalId]));
   const hasMore = rows.length > query.limit;
   return {
-    invoices: page.map((row) => serializeInvoice(row, customers.get(row.customerId) ?? "")),
+    invoices: (await withCustomers(page)).map((entry) => entry.invoice),
     hasMore,
     nextStartingAfter: hasMore ? page[page.length - 1].id : null,
   };

@@ -1,8 +1,7 @@
 import type { Currency } from "./currencies";
 import { formatMinor } from "./money";
-import type { serializeInvoice } from "./invoices";
+import type { InvoiceView } from "./invoices";
 
-type InvoiceView = ReturnType<typeof serializeInvoice>;
 
 const NUMBER = /^-?\d+(\.\d+)?$/;
 

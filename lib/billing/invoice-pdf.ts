@@ -1,9 +1,8 @@
 import PDFDocument from "pdfkit";
 import type { Currency } from "./currencies";
 import { formatMinor } from "./money";
-import type { serializeInvoice } from "./invoices";
+import type { InvoiceView } from "./invoices";
 
-type InvoiceView = ReturnType<typeof serializeInvoice>;
 type Line = { kind: string; metric: string | null; tier: number | null; description: string; quantity: string; unitPrice: string; flatFee: string; amount: number };
 
 /** Renders an invoice as a PDF: header, period, line items by tier, subtotal, tax, total. */

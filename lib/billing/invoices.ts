@@ -186,3 +186,5 @@ export function serializeInvoice(invoice: Invoice, customerExternalId: string, n
     voidReason: invoice.voidReason,
   };
 }
+
+export type InvoiceView = ReturnType<typeof serializeInvoice>;
