@@ -3,7 +3,7 @@ import { sqlClient } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { applyCounters } from "./apply";
-import { isoTimestampSql, scheduleDeliveries, webhookBodySql } from "@/lib/webhooks/events";
+import { deliveryValuesSql, isoTimestampSql, scheduleDeliveries, subscribedSql, webhookBodySql } from "@/lib/webhooks/events";
 import type { UsageThreshold } from "./alerts";
 import { alertKey, isStoredAlert, rememberStoredAlert } from "./stored-alerts";
 import { counterValueSql, type CountedEvent } from "./counters";
@@ -207,13 +207,12 @@ class GroupCommitter {
           ), alert_deliveries as (
             -- Their webhooks are recorded with them: an alert that fired always has its deliveries.
             insert into webhook_deliveries (endpoint_id, event_type, message_id, payload)
-            select e.id, 'usage.threshold_reached', 'msg_' || replace(gen_random_uuid()::text, '-', ''),
-              ${webhookBodySql(connection, "usage.threshold_reached", connection`jsonb_build_object(
+            select ${deliveryValuesSql(connection, "usage.threshold_reached", webhookBodySql(connection, "usage.threshold_reached", connection`jsonb_build_object(
                 'alertId', a.id, 'customer', c.external_id, 'metric', m.code, 'kind', 'usage_percent',
-                'threshold', a.threshold, 'observed', a.observed, 'periodStart', ${isoTimestampSql(connection, connection`a.period_start`)})`)}
+                'threshold', a.threshold, 'observed', a.observed, 'periodStart', ${isoTimestampSql(connection, connection`a.period_start`)})`))}
             from alerts a join customers c on c.id = a.customer_id join billable_metrics m on m.id = a.metric_id
             cross join webhook_endpoints e
-            where e.enabled and 'usage.threshold_reached' = any(e.event_types)
+            where ${subscribedSql(connection, "usage.threshold_reached")}
             order by a.id, e.id
             returning id
           )`}, outbox as (

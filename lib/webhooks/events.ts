@@ -17,14 +17,25 @@ export const webhookBodySql = (sql: Sql, type: WebhookEventType, data: Fragment)
   sql`jsonb_build_object('type', ${type}::text, 'timestamp', ${isoTimestampSql(sql, sql`now()`)}, 'data', ${data})`;
 
 /**
+ * The values of one pending delivery to endpoint `e` (webhook_endpoints, filtered with
+ * subscribedSql): endpoint, type, a fresh message id, the body. Every statement that records
+ * events selects these, so deliveries look the same whoever records them.
+ */
+export const deliveryValuesSql = (sql: Sql, type: WebhookEventType, body: Fragment) =>
+  sql`e.id, ${type}::text, 'msg_' || replace(gen_random_uuid()::text, '-', ''), ${body}`;
+
+/** Endpoint `e` is enabled and subscribed to `type`. */
+export const subscribedSql = (sql: Sql, type: WebhookEventType) => sql`e.enabled and ${type}::text = any(e.event_types)`;
+
+/**
  * Records an event as one pending delivery per enabled endpoint subscribed to its type. Pass a
  * transaction to make the record part of the change it reports; schedule the ids after commit.
  */
 export async function recordWebhookEvent(sql: Sql, type: WebhookEventType, data: unknown): Promise<number[]> {
   const rows = await sql<{ id: string }[]>`
     insert into webhook_deliveries (endpoint_id, event_type, message_id, payload)
-    select e.id, ${type}::text, 'msg_' || replace(gen_random_uuid()::text, '-', ''), ${JSON.stringify(webhookBody(type, data))}::jsonb
-    from webhook_endpoints e where e.enabled and ${type}::text = any(e.event_types)
+    select ${deliveryValuesSql(sql, type, sql`${JSON.stringify(webhookBody(type, data))}::jsonb`)}
+    from webhook_endpoints e where ${subscribedSql(sql, type)}
     returning id`;
   return rows.map((r) => Number(r.id));
 }

@@ -1,6 +1,6 @@
 import type { Sql } from "postgres";
 import type { WebhookEventType } from "@/lib/db/schema";
-import { isoTimestampSql, webhookBodySql } from "./events";
+import { deliveryValuesSql, isoTimestampSql, subscribedSql, webhookBodySql } from "./events";
 
 /**
  * Records invoice.* events for these invoices, one delivery per subscribed endpoint, with the
@@ -14,10 +14,10 @@ export async function recordInvoiceEvents(sql: Sql, type: Extract<WebhookEventTy
     'subtotal', i.subtotal, 'tax', i.tax, 'total', i.total, 'voidReason', i.void_reason))`;
   const rows = await sql<{ id: string }[]>`
     insert into webhook_deliveries (endpoint_id, event_type, message_id, payload)
-    select e.id, ${type}::text, 'msg_' || replace(gen_random_uuid()::text, '-', ''), ${webhookBodySql(sql, type, invoice)}
+    select ${deliveryValuesSql(sql, type, webhookBodySql(sql, type, invoice))}
     from invoices i join customers c on c.id = i.customer_id
     cross join webhook_endpoints e
-    where i.id = any(${sql.array(invoiceIds)}::int8[]) and e.enabled and ${type}::text = any(e.event_types)
+    where i.id = any(${sql.array(invoiceIds)}::int8[]) and ${subscribedSql(sql, type)}
     order by i.id, e.id
     returning id`;
   return rows.map((r) => Number(r.id));
