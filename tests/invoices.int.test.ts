@@ -144,4 +144,16 @@ describe("invoices", () => {
     await expect(sql`delete from invoices where id = ${finalized.id}`).rejects.toThrow(/cannot be deleted/);
     await expect(sql`update invoices set status = 'draft' where id = ${finalized.id}`).rejects.toThrow(/cannot go from finalized to draft/);
   });
+
+  it("the customer and the metric an invoice was rated for cannot be deleted", async () => {
+    // Invoices carry no foreign keys (migration 0013); this is what keeps their ids valid.
+    const counts = () => sql<{ customers: number; metrics: number }[]>`
+      select (select count(*)::int from customers) as customers, (select count(*)::int from billable_metrics) as metrics`;
+    const [before] = await counts();
+    const [invoice] = await sql<{ customer_id: string }[]>`select customer_id from invoices limit 1`;
+    await expect(sql`delete from customers where id = ${invoice.customer_id}`).rejects.toThrow(/customers are never deleted/);
+    await expect(sql`delete from billable_metrics where code = 'api_calls'`).rejects.toThrow(/billable_metrics are never deleted/);
+    expect((await counts())[0]).toEqual(before);
+    expect(before.metrics).toBe(1);
+  });
 });

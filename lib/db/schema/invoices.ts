@@ -2,7 +2,6 @@ import { sql } from "drizzle-orm";
 import { bigint, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import type { LineItem } from "@/lib/billing/rate";
 import { customers } from "./customers";
-import { planVersions } from "./plans";
 
 export const INVOICE_STATUSES = ["draft", "finalized", "paid", "void"] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
@@ -11,18 +10,24 @@ export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
  * One invoice per customer and billing period. Money fields are integer minor units of
  * `currency`. Once finalized, a database trigger refuses any change to the money, the lines, the
  * number or the period (migration 0001); only the status may move on (paid, void).
+ *
+ * No foreign keys (migration 0013): an invoice run writes thousands of drafts at once, and the
+ * two keys' checks (each row locking its customer row and plan version row) took about a quarter
+ * of Postgres's time in a run. What they guaranteed still holds: ids are read from customers and
+ * plan_versions, and neither table ever loses a row (a customer is never deleted, a published
+ * version never changes: triggers of migrations 0013 and 0012 refuse it).
  */
 export const invoices = pgTable(
   "invoices",
   {
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
-    customerId: bigint("customer_id", { mode: "number" }).notNull().references(() => customers.id),
+    customerId: bigint("customer_id", { mode: "number" }).notNull(),
     periodStart: timestamp("period_start", { withTimezone: true }).notNull(),
     periodEnd: timestamp("period_end", { withTimezone: true }).notNull(),
     status: text("status", { enum: INVOICE_STATUSES }).notNull().default("draft"),
     /** Gapless, assigned at finalization under a lock, e.g. INV-2026-000042. */
     number: text("number").unique("invoices_number_key"),
-    planVersionId: bigint("plan_version_id", { mode: "number" }).references(() => planVersions.id),
+    planVersionId: bigint("plan_version_id", { mode: "number" }),
     currency: text("currency").notNull(),
     /** Line items exactly as rated (lib/billing/rate.ts), amounts in minor units. */
     lines: jsonb("lines").$type<LineItem[]>().notNull(),
