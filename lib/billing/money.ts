@@ -51,8 +51,11 @@ export function toMinorUnits(amount: Dec, currency: Currency): bigint {
 }
 
 /** Minor units as a JSON-safe number (amounts above 2^53 minor units are refused). */
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_EXACT = BigInt(Number.MIN_SAFE_INTEGER);
+
 export function minorToNumber(minor: bigint): number {
-  if (minor > BigInt(Number.MAX_SAFE_INTEGER) || minor < BigInt(Number.MIN_SAFE_INTEGER)) {
+  if (minor > MAX_EXACT || minor < MIN_EXACT) {
     throw new ApiError("amount_out_of_range", "An amount is larger than Meterline can state exactly (9,007,199,254,740,991 minor units).");
   }
   return Number(minor);

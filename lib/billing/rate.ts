@@ -53,6 +53,24 @@ function rateCharge(charge: Charge, total: Dec): ChargePart[] {
   }
 }
 
+type FixedAmounts = { baseFee: bigint; minimum: bigint; taxRate: Dec };
+const fixed = new WeakMap<Pricing, FixedAmounts>();
+
+/** A pricing's base fee and minimum in minor units and its tax rate, worked out once per pricing object. */
+function fixedAmounts(pricing: Pricing): FixedAmounts {
+  let amounts = fixed.get(pricing);
+  if (amounts === undefined) {
+    const currency = pricing.currency as Currency;
+    amounts = {
+      baseFee: toMinorUnits(dec(pricing.baseFee), currency),
+      minimum: toMinorUnits(dec(pricing.minimumCommitment), currency),
+      taxRate: dec(pricing.taxRate),
+    };
+    fixed.set(pricing, amounts);
+  }
+  return amounts;
+}
+
 /**
  * The one pricing function: live estimates and invoices both call it, so for the same usage
  * they agree to the cent. `usage` maps metric codes to the period's aggregated quantity
@@ -61,7 +79,7 @@ function rateCharge(charge: Charge, total: Dec): ChargePart[] {
 export function rate(pricing: Pricing, usage: ReadonlyMap<string, string>, period: Period | null = null): Rating {
   const currency = pricing.currency as Currency;
   const lines: LineItem[] = [];
-  const baseFee = toMinorUnits(dec(pricing.baseFee), currency);
+  const { baseFee, minimum, taxRate } = fixedAmounts(pricing);
   if (baseFee > 0n) {
     lines.push({ kind: "base_fee", metric: null, model: null, tier: null, description: "Base fee", quantity: "1", unitPrice: pricing.baseFee, flatFee: "0", amount: minorToNumber(baseFee) });
   }
@@ -84,13 +102,12 @@ export function rate(pricing: Pricing, usage: ReadonlyMap<string, string>, perio
       });
     }
   }
-  const minimum = toMinorUnits(dec(pricing.minimumCommitment), currency);
   if (subtotal < minimum) {
     const shortfall = minimum - subtotal;
     lines.push({ kind: "minimum_commitment", metric: null, model: null, tier: null, description: "Minimum commitment shortfall", quantity: "1", unitPrice: pricing.minimumCommitment, flatFee: "0", amount: minorToNumber(shortfall) });
     subtotal = minimum;
   }
-  const tax = roundHalfUp(new Dec(subtotal.toString()).times(dec(pricing.taxRate)));
+  const tax = roundHalfUp(new Dec(minorToNumber(subtotal)).times(taxRate));
   return {
     currency,
     period: period ? { start: period.start.toISOString(), end: period.end.toISOString() } : null,
