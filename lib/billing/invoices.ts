@@ -12,7 +12,7 @@ import { rate, type Rating } from "./rate";
 import { usageFromEventLog } from "./invoice-usage";
 import { planIdForPeriod, type Subscription } from "./subscription";
 import { withWebhookEvents } from "@/lib/webhooks/events";
-import { recordInvoiceEvents } from "@/lib/webhooks/invoice-events";
+import { invoiceDeliveriesSql, recordInvoiceEvents } from "@/lib/webhooks/invoice-events";
 
 /** Days between finalization and the due date. */
 export const PAYMENT_TERMS_DAYS = 30;
@@ -74,13 +74,12 @@ export async function draftInvoices(items: { customer: CustomerForBilling; perio
       total: p.rating.total,
   }));
   // invoice.drafted once, when the draft is first written (re-rating is not a new event), in the
-  // same transaction: a draft never exists without its event.
-  const written = await withWebhookEvents(async (tx, events) => {
-    const rows = await upsertDraftInvoices(tx, values);
-    events.push(...(await recordInvoiceEvents(tx, "invoice.drafted", rows.filter((w) => w.inserted).map((w) => w.id))));
-    return rows;
+  // same statement: a draft never exists without its event.
+  return withWebhookEvents(async (tx, events) => {
+    const written = await upsertDraftInvoices(tx, values, (drafted) => invoiceDeliveriesSql(tx, "invoice.drafted", drafted));
+    events.push(...written.deliveries);
+    return written.ids;
   });
-  return written.map((w) => w.id);
 }
 
 export async function draftInvoice(customer: CustomerForBilling, period: Period): Promise<Invoice | undefined> {
