@@ -70,7 +70,8 @@ try {
   child = spawn(process.execPath, [NEXT_BIN, dev ? "dev" : "start", "-p", String(port), "-H", host], { cwd: ROOT, env, stdio: "inherit" });
   child.on("exit", (code) => void shutdown(code ?? 1));
   // The billing worker: invoice runs and the hourly period close.
-  worker = spawn(process.execPath, [path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), path.join(ROOT, "scripts", "worker.ts")], { cwd: ROOT, env, stdio: "inherit" });
+  // The TypeScript loader runs in the worker's own process: signals reach the worker itself.
+  worker = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "worker.ts")], { cwd: ROOT, env, stdio: "inherit" });
   worker.on("exit", (code) => void shutdown(code ?? 1));
 
   const url = `http://localhost:${port}`;

@@ -50,6 +50,9 @@ describe("invoice runs as jobs, and the invoice API", () => {
     const halfway = (await api.get(`/invoice-runs/${id}`)).json;
     expect(halfway.status).toBe("running");
     expect(halfway.progress.done).toBeLessThan(CUSTOMERS);
+    // The worker is really gone: nothing moves the run on until a new one starts.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect((await api.get(`/invoice-runs/${id}`)).json.progress).toEqual(halfway.progress);
 
     worker = startWorker();
     await eventually(async () => (await api.get(`/invoice-runs/${id}`)).json.status === "completed", 90_000, "the run did not complete after the restart");

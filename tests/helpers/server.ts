@@ -60,12 +60,14 @@ function stoppers(child: ChildProcess) {
   return { stop: signal("SIGTERM"), kill: signal("SIGKILL") };
 }
 
-const TSX = path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
-
-/** Starts the billing worker process (scripts/worker.ts) against the test database and Redis. */
+/**
+ * Starts the billing worker process (scripts/worker.ts) against the test database and Redis. The
+ * TypeScript loader runs inside that process (not tsx's command, which runs the script in a child
+ * of its own), so kill() stops the worker itself rather than leaving it running as an orphan.
+ */
 export function startWorker(env: Record<string, string> = {}) {
   let output = "";
-  const child = spawn(process.execPath, [TSX, path.join(ROOT, "scripts", "worker.ts")], {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "worker.ts")], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: TEST_DATABASE_URL, REDIS_URL: TEST_REDIS_URL, LOG_LEVEL: process.env.LOG_LEVEL ?? "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
