@@ -7,6 +7,7 @@ import { deliveryValuesSql, isoTimestampSql, scheduleDeliveries, subscribedSql, 
 import type { UsageThreshold } from "./alerts";
 import { alertKey, isStoredAlert, rememberStoredAlert } from "./stored-alerts";
 import { counterValueSql, type CountedEvent } from "./counters";
+import { arrayLiteral } from "@/lib/db/array-literal";
 
 /** An event that passed validation and lookup, ready to be stored. */
 export type PreparedEvent = CountedEvent & {
@@ -112,12 +113,13 @@ class GroupCommitter {
     const connection = await sqlClient().reserve();
     try {
       await connection`select pg_advisory_lock_shared(${COUNTER_LOCK_NAMESPACE}, c) from unnest(${connection.array(customerIds)}::int4[]) as c`;
-      const { outboxId, newKeys, deliveries } = await this.insert(connection, events, unique);
+      const { outboxId, inserted, deliveries } = await this.insert(connection, events, unique);
       void scheduleDeliveries(deliveries);
       const fresh: PreparedEvent[] = [];
       const unsure: number[] = [];
-      for (const i of unique) {
-        if (newKeys.has(`${events[i].customerId}\u0000${events[i].eventId}`)) {
+      for (let k = 0; k < unique.length; k++) {
+        const i = unique[k];
+        if (inserted[k] === 1) {
           outcomes[i] = "accepted";
           fresh.push(events[i]);
         } else {
@@ -147,14 +149,14 @@ class GroupCommitter {
     const thresholds = alertThresholds(events, rows);
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await connection<{ outbox_id: string | null; deliveries: string[] | null; reached: string[] | null; customer_id: string; event_id: string }[]>`
+        const [result] = await connection<{ outbox_id: string | null; deliveries: string[] | null; reached: string[] | null; inserted: string | null }[]>`
           with input as (
             select * from unnest(
-              ${connection.array(column((e) => e.customerId))}::int8[], ${connection.array(column((e) => e.eventId))}::text[],
-              ${connection.array(column((e) => e.metric.id))}::int4[], ${connection.array(column((e) => e.timestampMs))}::int8[],
-              ${connection.array(column((e) => e.quantity))}::numeric[], ${connection.array(column((e) => e.properties))}::text[],
-              ${connection.array(column((e) => e.period.start.getTime()))}::int8[]
-            ) as t(customer_id, event_id, metric_id, ts_ms, quantity, properties, period_ms)
+              ${arrayLiteral(column((e) => e.customerId))}::int8[], ${arrayLiteral(column((e) => e.eventId))}::text[],
+              ${arrayLiteral(column((e) => e.metric.id))}::int4[], ${arrayLiteral(column((e) => e.timestampMs))}::int8[],
+              ${arrayLiteral(column((e) => e.quantity))}::numeric[], ${arrayLiteral(column((e) => e.properties))}::text[],
+              ${arrayLiteral(column((e) => e.period.start.getTime()))}::int8[]
+            ) with ordinality as t(customer_id, event_id, metric_id, ts_ms, quantity, properties, period_ms, n)
           ), ins as (
             insert into usage_events (customer_id, event_id, metric_id, "timestamp", quantity, properties)
             select customer_id, event_id, metric_id, ts, quantity, properties::jsonb
@@ -167,6 +169,8 @@ class GroupCommitter {
                               where last_invoice.status <> 'draft' and last_invoice.period_end > t.ts)
             on conflict do nothing
             returning customer_id, event_id
+          ), fresh as (
+            select i.* from input i join ins using (customer_id, event_id)
           ), totals as (
             -- Rows in key order, so concurrent flushes lock the same totals in the same order.
             insert into usage_period_totals as t
@@ -175,7 +179,7 @@ class GroupCommitter {
               count(*), sum(i.quantity), max(i.quantity),
               max((lpad(i.ts_ms::text, 20, '0') || '|' || i.event_id) collate "C"),
               (array_agg(i.quantity order by (lpad(i.ts_ms::text, 20, '0') || '|' || i.event_id) collate "C" desc))[1]
-            from input i join ins using (customer_id, event_id)
+            from fresh i
             group by i.customer_id, i.metric_id, i.period_ms
             order by i.customer_id, i.metric_id, i.period_ms
             on conflict (customer_id, metric_id, period_start) do update set
@@ -225,16 +229,20 @@ class GroupCommitter {
           select (select id from outbox) as outbox_id,
             ${thresholds.percents.length === 0 ? connection`null::int8[] as deliveries, null::text[] as reached` : connection`(select array_agg(id) from alert_deliveries) as deliveries,
               (select array_agg(customer_id || ':' || metric_id || ':' || percent || ':' || period_ms) from reached) as reached`},
-            customer_id, event_id from ins`;
+            (select string_agg(n::text, ',') from fresh) as inserted`;
         // Committed (one statement): thresholds reached now have their alert, new or not.
-        for (const reached of result[0]?.reached ?? []) {
+        for (const reached of result.reached ?? []) {
           const [customerId, metricId, percent, periodMs] = reached.split(":");
           rememberStoredAlert(alertKey("usage_percent", Number(customerId), Number(metricId), percent, Number(periodMs)));
         }
+        // The rows inserted, as their 1-based positions among the rows sent (one string instead
+        // of a returned row per event).
+        const inserted = new Uint8Array(rows.length);
+        if (result.inserted) for (const n of result.inserted.split(",")) inserted[Number(n) - 1] = 1;
         return {
-          deliveries: result.length > 0 && result[0].deliveries ? result[0].deliveries.map(Number) : [],
-          outboxId: result.length > 0 && result[0].outbox_id !== null ? Number(result[0].outbox_id) : null,
-          newKeys: new Set(result.map((row) => `${row.customer_id}\u0000${row.event_id}`)),
+          deliveries: result.deliveries ? result.deliveries.map(Number) : [],
+          outboxId: result.outbox_id !== null ? Number(result.outbox_id) : null,
+          inserted,
         };
       } catch (error) {
         // A deadlock cannot happen with ordered rows; retry anyway rather than lose a group.
