@@ -2,25 +2,24 @@
  * A Postgres array literal ('{1,2,3}', '{"a","b\\"c",NULL}') for a parameter cast to an array
  * type, such as ${arrayLiteral(ids)}::int8[]. The driver's own array serializer escapes every
  * element with two regular expressions and a closure; a group commit of thousands of events
- * sends seven such arrays, so numbers are joined as they are and strings are escaped only when
- * they hold a quote or a backslash.
+ * sends seven such arrays, so this joins them natively and escapes only when a value needs it.
  */
-export function arrayLiteral(values: readonly (string | number | null)[]): string {
+export function arrayLiteral(values: readonly number[] | readonly (string | null)[]): string {
   if (values.length === 0) return "{}";
-  let numbers = true;
-  let plain = true;
-  for (const value of values) {
-    if (typeof value === "number") {
-      if (!Number.isFinite(value)) throw new Error(`arrayLiteral: ${value} is not a finite number`);
-    } else {
-      numbers = false;
-      if (value === null || NEEDS_ESCAPE.test(value)) plain = false;
-    }
+  if (typeof values[0] === "number") {
+    const joined = values.join(",");
+    if (NOT_FINITE.test(joined)) throw new Error(`arrayLiteral: not a list of finite numbers: ${joined.slice(0, 200)}`);
+    return `{${joined}}`;
   }
-  if (numbers) return `{${values.join(",")}}`;
-  if (plain) return `{"${values.join('","')}"}`;
-  return `{${values.map((value) => (value === null ? "NULL" : `"${String(value).replace(ESCAPED, "\\$&")}"`)).join(",")}}`;
+  const texts = values as readonly (string | null)[];
+  if (!texts.includes(null)) {
+    const joined = texts.join('","');
+    if (!NEEDS_ESCAPE.test(joined)) return `{"${joined}"}`;
+  }
+  return `{${texts.map((value) => (value === null ? "NULL" : `"${value.replace(ESCAPED, "\\$&")}"`)).join(",")}}`;
 }
 
+/** What join(",") writes for anything but a finite number (NaN, Infinity, a string, an empty slot). */
+const NOT_FINITE = /[^0-9eE.+\-,]|,,|^,|,$/;
 const NEEDS_ESCAPE = /["\\]/;
 const ESCAPED = /["\\]/g;
