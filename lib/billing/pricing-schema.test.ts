@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { pricingSchema } from "./pricing-schema";
+import { pricingSchema, versionPricing } from "./pricing-schema";
 
 const base = { currency: "USD", interval: "month" };
 const graduated = (tiers: unknown[]) => ({ ...base, charges: [{ metric: "api_calls", model: "graduated", tiers }] });
@@ -33,6 +33,19 @@ describe("pricing schema", () => {
     ["13 decimal places", [{ upTo: null, unitPrice: "0.0000000000001" }], "charges.0.tiers.0.unitPrice", /12 decimal places/],
   ])("rejects %s with the JSON path", (_, tiers, path, message) => {
     expect(issues(graduated(tiers))).toContainEqual({ path, message: expect.stringMatching(message) });
+  });
+
+  it("keeps one frozen pricing per published version", () => {
+    const raw = graduated([{ upTo: "10", unitPrice: "1" }, { upTo: null, unitPrice: "0.5" }]);
+    const pricing = versionPricing(987_654, raw);
+    expect(versionPricing(987_654, raw)).toBe(pricing);
+    expect(() => {
+      (pricing as { taxRate: string }).taxRate = "0.5";
+    }).toThrow(TypeError);
+    expect(() => {
+      (pricing.charges[0] as { tiers: { unitPrice: string }[] }).tiers[1].unitPrice = "0";
+    }).toThrow(TypeError);
+    expect(pricing.taxRate).toBe("0");
   });
 
   it("rejects an unknown currency and a metric priced twice", () => {

@@ -94,9 +94,19 @@ const parsedVersions = new Map<number, Pricing>();
 export function versionPricing(versionId: number, raw: unknown): Pricing {
   let pricing = parsedVersions.get(versionId);
   if (!pricing) {
-    pricing = pricingSchema.parse(raw);
+    // Shared by every rating of this version (and rate() keeps what it works out per pricing
+    // object): frozen, so nothing can change a published price in memory either.
+    pricing = deepFreeze(pricingSchema.parse(raw));
     if (parsedVersions.size > 10_000) parsedVersions.clear();
     parsedVersions.set(versionId, pricing);
   }
   return pricing;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
 }

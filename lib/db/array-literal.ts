@@ -7,9 +7,11 @@
 export function arrayLiteral(values: readonly number[] | readonly (string | null)[]): string {
   if (values.length === 0) return "{}";
   if (typeof values[0] === "number") {
-    const joined = values.join(",");
-    if (NOT_FINITE.test(joined)) throw new Error(`arrayLiteral: not a list of finite numbers: ${joined.slice(0, 200)}`);
-    return `{${joined}}`;
+    // Integer columns only (ids, epoch milliseconds); decimals travel as strings.
+    for (const value of values) {
+      if (!Number.isSafeInteger(value)) throw new Error(`arrayLiteral: ${String(value)} is not a safe integer`);
+    }
+    return `{${values.join(",")}}`;
   }
   const texts = values as readonly (string | null)[];
   if (!texts.includes(null)) {
@@ -19,7 +21,5 @@ export function arrayLiteral(values: readonly number[] | readonly (string | null
   return `{${texts.map((value) => (value === null ? "NULL" : `"${value.replace(ESCAPED, "\\$&")}"`)).join(",")}}`;
 }
 
-/** What join(",") writes for anything but a finite number (NaN, Infinity, a string, an empty slot). */
-const NOT_FINITE = /[^0-9eE.+\-,]|,,|^,|,$/;
 const NEEDS_ESCAPE = /["\\]/;
 const ESCAPED = /["\\]/g;

@@ -1,6 +1,7 @@
 import type { Currency } from "@/lib/billing/currencies";
 import { Dec, dec, minorToMajor, toMinorUnits } from "@/lib/billing/money";
 import { rate } from "@/lib/billing/rate";
+import type { Charge, Pricing } from "@/lib/billing/pricing-schema";
 import type { Period } from "@/lib/billing/periods";
 import { sqlClient } from "@/lib/db/client";
 import type { BillableMetric } from "@/lib/db/schema";
@@ -24,11 +25,23 @@ export type Entitlement = {
   remaining: string | null;
 };
 
+const chargeOnly = new WeakMap<Charge, Pricing>();
+
+/** The pricing with this one charge and no fees or tax, made once per charge (rate() keeps what it works out per pricing). */
+function pricingOfCharge(pricing: Pricing, charge: Charge): Pricing {
+  let only = chargeOnly.get(charge);
+  if (only === undefined) {
+    only = { ...pricing, baseFee: "0", minimumCommitment: "0", taxRate: "0", charges: [charge] };
+    chargeOnly.set(charge, only);
+  }
+  return only;
+}
+
 /** What the metric's own charge costs for this much usage, in minor units (rate() on that charge alone). */
 function chargeMinor(customer: CustomerInfo, metric: BillableMetric, quantity: string, period: Period): bigint {
   const charge = customer.pricing?.charges.find((c) => c.metric === metric.code);
   if (!customer.pricing || !charge) return 0n;
-  const rating = rate({ ...customer.pricing, baseFee: "0", minimumCommitment: "0", taxRate: "0", charges: [charge] }, new Map([[metric.code, quantity]]), period);
+  const rating = rate(pricingOfCharge(customer.pricing, charge), new Map([[metric.code, quantity]]), period);
   return BigInt(rating.subtotal);
 }
 

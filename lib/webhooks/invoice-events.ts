@@ -4,11 +4,16 @@ import { deliveryValuesSql, isoTimestampSql, subscribedSql, webhookBodySql } fro
 
 type InvoiceEventType = Extract<WebhookEventType, `invoice.${string}`>;
 
+/** The invoice columns an event's body reads: a relation given to invoiceDeliveriesSql has at least these. */
+export const INVOICE_EVENT_COLUMNS = "id, customer_id, number, status, currency, period_start, period_end, subtotal, tax, total, void_reason";
+
 /**
  * An INSERT of invoice.* events, one delivery per subscribed endpoint, for the invoices that
- * `invoices` selects (a relation with the invoices table's columns), as they stand; it returns
- * the delivery ids. Built in SQL: an invoice run drafts thousands at once, and the statement
- * that writes the drafts can record their events too (see upsertDraftInvoices).
+ * `invoices` selects (a relation with INVOICE_EVENT_COLUMNS), as they stand; it returns the
+ * delivery ids. Built in SQL: an invoice run drafts thousands at once, and the statement that
+ * writes the drafts records their events too (upsertDraftInvoices). Within one statement every
+ * part sees the same snapshot, so `invoices` there must be the rows the statement writes (its
+ * RETURNING), not the invoices table.
  */
 export function invoiceDeliveriesSql(sql: Sql, type: InvoiceEventType, invoices: PendingQuery<Row[]>) {
   const invoice = sql`jsonb_build_object('invoice', jsonb_build_object(

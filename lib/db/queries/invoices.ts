@@ -2,6 +2,7 @@ import { and, desc, eq, lt } from "drizzle-orm";
 import type { PendingQuery, Row, Sql } from "postgres";
 import type { Db } from "@/lib/db/client";
 import { invoices, type Invoice } from "@/lib/db/schema";
+import { INVOICE_EVENT_COLUMNS } from "@/lib/webhooks/invoice-events";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 export type DbOrTx = Db | Tx;
@@ -11,7 +12,8 @@ export type InvoiceValues = Pick<Invoice, "customerId" | "periodStart" | "period
 /**
  * Inserts drafts, or re-rates them; finalized invoices are left as they are. `recordDrafted`
  * gives the statement that records the events of the drafts written for the first time (it reads
- * them from the relation it is given), so drafts and their events are one statement. Returns the
+ * them, with INVOICE_EVENT_COLUMNS, from the relation it is given), so drafts and their events
+ * are one statement. Returns the
  * ids of the invoices written and of the deliveries recorded. The rows travel as one JSON
  * document, and the ids come back as two arrays in one row (cheaper to build, send and read than
  * typed arrays or thousands of rows).
@@ -48,7 +50,7 @@ export async function upsertDraftInvoices(
         plan_version_id = excluded.plan_version_id, currency = excluded.currency, lines = excluded.lines,
         usage = excluded.usage, subtotal = excluded.subtotal, tax = excluded.tax, total = excluded.total, updated_at = now()
       where invoices.status = 'draft'
-      returning id, customer_id, number, status, currency, period_start, period_end, subtotal, tax, total, void_reason, (xmax = 0) as inserted
+      returning ${sql.unsafe(INVOICE_EVENT_COLUMNS)}, (xmax = 0) as inserted
     ), recorded as (${recordDrafted(sql`(select * from written where inserted)`)})
     select coalesce((select array_agg(id order by id) from written), '{}') as ids,
            coalesce((select array_agg(id order by id) from recorded), '{}') as deliveries`;
