@@ -17,17 +17,19 @@ export async function usageFromEventLog(connection: Sql, windows: { customerId: 
   const starts = connection.array(windows.map((w) => w.period.start.getTime()));
   const ends = connection.array(windows.map((w) => w.period.end.getTime()));
   const metricIds = connection.array(metrics.map((m) => m.id));
-  const counted = metrics.some((m) => m.aggregation !== "unique_count");
+  // Metrics travel with the query (a three-row join, not a lookup per total).
+  const counted = metrics.filter((m) => m.aggregation !== "unique_count");
   const unique = metrics.some((m) => m.aggregation === "unique_count");
   // Each query answers one row holding every value as JSON ([[i, code, value], ...]): one
   // JSON.parse instead of decoding thousands of rows.
   const [[totals], [distinct]] = await Promise.all([
-    counted
+    counted.length > 0
       ? connection<{ rows: string }[]>`
           select coalesce(json_agg(json_build_array(w.i, m.code, trim_scale(${counterValueSql(connection, "t", "m")})::text)), '[]')::text as rows
           from unnest(${customerIds}::int8[], ${starts}::int8[]) with ordinality as w(customer_id, period_ms, i)
           join usage_period_totals t on t.customer_id = w.customer_id and t.period_start = timestamptz 'epoch' + w.period_ms * interval '1 millisecond'
-          join billable_metrics m on m.id = t.metric_id and m.id = any(${metricIds}::int4[]) and m.aggregation <> 'unique_count'`
+          join unnest(${connection.array(counted.map((m) => m.id))}::int4[], ${connection.array(counted.map((m) => m.code))}::text[], ${connection.array(counted.map((m) => m.aggregation))}::text[])
+            as m(id, code, aggregation) on m.id = t.metric_id`
       : [{ rows: "[]" }],
     unique
       ? connection<{ rows: string }[]>`
