@@ -56,17 +56,22 @@ async function prepare(sql: postgres.Sql, period: { start: Date; end: Date }) {
 
 /**
  * Lets the server settle before timing: the ingest benchmark leaves checkpoints and autovacuum
- * of millions of rows behind, which would slow whichever measurement they overlap. Best effort:
- * CHECKPOINT needs a privileged role, and autovacuum is waited for at most two minutes.
+ * of millions of rows behind, which would slow whichever measurement they overlap. The tables
+ * this benchmark rewrites are vacuumed here; then no autovacuum worker may have run for three
+ * seconds in a row (one can start just after a single look). Best effort: CHECKPOINT needs a
+ * privileged role, and autovacuum is waited for at most two minutes.
  */
 async function settle(sql: postgres.Sql) {
+  await sql`vacuum (analyze) invoices, invoice_runs`;
   await sql`checkpoint`.catch(() => log("invoice bench: no CHECKPOINT privilege; timing without one"));
   const deadline = Date.now() + 120_000;
+  let quietSince = Date.now();
   for (;;) {
     const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from pg_stat_activity where backend_type = 'autovacuum worker'`;
-    if (n === 0) return;
+    if (n > 0) quietSince = Date.now();
+    else if (Date.now() - quietSince >= 3_000) return;
     if (Date.now() > deadline) return log(`invoice bench: ${n} autovacuum worker(s) still running; timing anyway`);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
 
