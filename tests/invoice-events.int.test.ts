@@ -68,6 +68,9 @@ describe("invoice events are recorded in the same transaction as the change", ()
     const [id] = await draftInvoices([{ customer, period: previous }]);
     expect(await invoice()).toMatchObject({ status: "draft", number: null, total: "1234" });
     expect((await events("invoice.drafted")).map((e) => e.payload.data.invoice.id)).toEqual([id]);
+    // Re-rating the draft writes the same invoice and records no second invoice.drafted.
+    expect(await draftInvoices([{ customer, period: previous }])).toEqual([id]);
+    expect((await events("invoice.drafted")).map((e) => e.payload.data.invoice.id)).toEqual([id]);
 
     await failStoringEvents("invoice.finalized");
     await expect(finalizeInvoice(id)).rejects.toThrow(/storing the webhook event failed/);
