@@ -145,8 +145,8 @@ describe("invoices", () => {
     await expect(sql`update invoices set status = 'draft' where id = ${finalized.id}`).rejects.toThrow(/cannot go from finalized to draft/);
   });
 
-  it("the customer and the metric an invoice was rated for cannot be deleted", async () => {
-    // Invoices carry no foreign keys (migration 0013); this is what keeps their ids valid.
+  it("the customer and the metric an invoice was rated for cannot be deleted, and an invoice cannot name what does not exist", async () => {
+    // Invoices carry no foreign keys (migration 0013); triggers keep their ids valid (0013, 0014).
     const counts = () => sql<{ customers: number; metrics: number }[]>`
       select (select count(*)::int from customers) as customers, (select count(*)::int from billable_metrics) as metrics`;
     const [before] = await counts();
@@ -155,5 +155,13 @@ describe("invoices", () => {
     await expect(sql`delete from billable_metrics where code = 'api_calls'`).rejects.toThrow(/billable_metrics are never deleted/);
     expect((await counts())[0]).toEqual(before);
     expect(before.metrics).toBe(1);
+    // And an invoice cannot name a customer or a plan version that does not exist.
+    const [{ missing }] = await sql<{ missing: string }[]>`select (max(id) + 1)::text as missing from customers`;
+    await expect(sql`insert into invoices (customer_id, period_start, period_end, currency, lines, usage, subtotal, tax, total)
+      values (${missing}, '2020-01-01', '2020-02-01', 'USD', '[]', '{}', 0, 0, 0)`).rejects.toThrow(/names a customer that does not exist/);
+    const [draft] = await sql<{ id: string }[]>`insert into invoices (customer_id, period_start, period_end, currency, lines, usage, subtotal, tax, total)
+      values (${invoice.customer_id}, '2020-01-01', '2020-02-01', 'USD', '[]', '{}', 0, 0, 0) returning id`;
+    await expect(sql`update invoices set plan_version_id = 987654321 where id = ${draft.id}`).rejects.toThrow(/names a plan version that does not exist/);
+    await sql`delete from invoices where id = ${draft.id}`;
   });
 });

@@ -13,8 +13,8 @@ export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
  *
  * No foreign keys (migration 0013): an invoice run writes thousands of drafts at once, and the
  * two keys' checks (each row locking its customer row and plan version row) took about a quarter
- * of Postgres's time in a run. What they guaranteed still holds: ids are read from customers and
- * plan_versions, and neither table ever loses a row (a customer is never deleted, a published
+ * of Postgres's time in a run. A statement-level trigger checks the same references once per
+ * statement (0014), and neither table ever loses a row (a customer is never deleted, a published
  * version never changes: triggers of migrations 0013 and 0012 refuse it).
  */
 export const invoices = pgTable(
