@@ -87,7 +87,7 @@ export async function benchInvoiceRun(baseDatabaseUrl: string, redisUrl: string)
     process.env.REDIS_URL = redisUrl;
     const { createInvoiceRun, executeInvoiceRun } = await import("../lib/billing/invoice-runs");
     const { closeDb } = await import("../lib/db/client");
-    log("invoice bench: Meterline's invoice run (running totals, 250 customers per statement, 3 in flight), first in this process");
+    log("invoice bench: Meterline's invoice run (running totals, 500 customers per statement, 3 in flight), first in this process");
     const timedRun = async () => {
       await sql`delete from invoices`;
       await sql`delete from invoice_runs`;

@@ -44,7 +44,12 @@ export const serializeInvoiceRun = (run: InvoiceRun) => ({
   finishedAt: run.finishedAt?.toISOString() ?? null,
 });
 
-const CHUNK = 250;
+/**
+ * Customers per statement. Alternating runs over 10,000 customers: 500 took about a fifth less
+ * time than 250 once warm (half the statements), and no longer for a first run; 125 and 1,000
+ * were no better.
+ */
+const CHUNK = 500;
 /** Chunks in flight: one is rated in Node while Postgres writes the other. */
 const IN_FLIGHT = 3;
 
