@@ -9,6 +9,7 @@ import { buildIfStale, NEXT_BIN } from "./lib/build";
 import { runMigrations } from "./lib/migrate";
 import { DEMO_ADMIN, DEMO_CUSTOMERS, DEMO_PASSWORD, ensureDemoUsers, seedDemo, seedInvoiceHistory, seedLiveEvents } from "./lib/seed";
 import { DATA_DIR, ensureServices, ROOT } from "./lib/services";
+import { WORKER_ARGS } from "./lib/worker";
 
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
@@ -70,8 +71,7 @@ try {
   child = spawn(process.execPath, [NEXT_BIN, dev ? "dev" : "start", "-p", String(port), "-H", host], { cwd: ROOT, env, stdio: "inherit" });
   child.on("exit", (code) => void shutdown(code ?? 1));
   // The billing worker: invoice runs and the hourly period close.
-  // The TypeScript loader runs in the worker's own process: signals reach the worker itself.
-  worker = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "worker.ts")], { cwd: ROOT, env, stdio: "inherit" });
+  worker = spawn(process.execPath, WORKER_ARGS, { cwd: ROOT, env, stdio: "inherit" });
   worker.on("exit", (code) => void shutdown(code ?? 1));
 
   const url = `http://localhost:${port}`;

@@ -50,10 +50,10 @@ export function toMinorUnits(amount: Dec, currency: Currency): bigint {
   return roundHalfUp(amount.times(scale));
 }
 
-/** Minor units as a JSON-safe number (amounts above 2^53 minor units are refused). */
 const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
 const MIN_EXACT = BigInt(Number.MIN_SAFE_INTEGER);
 
+/** Minor units as a JSON-safe number (amounts above 2^53 minor units are refused). */
 export function minorToNumber(minor: bigint): number {
   if (minor > MAX_EXACT || minor < MIN_EXACT) {
     throw new ApiError("amount_out_of_range", "An amount is larger than Meterline can state exactly (9,007,199,254,740,991 minor units).");

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
+import { NEXT_BIN } from "../../scripts/lib/build";
+import { ROOT } from "../../scripts/lib/services";
+import { WORKER_ARGS } from "../../scripts/lib/worker";
 import { TEST_API_KEY, TEST_AUTH_SECRET, TEST_DATABASE_URL, TEST_REDIS_URL } from "./env";
 
-const ROOT = path.resolve(import.meta.dirname, "..", "..");
-const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
 let nextPort = 39100 + Math.floor(Math.random() * 500);
 
 export type TestServer = { url: string; port: number; process: ChildProcess; output: () => string; stop: () => Promise<void>; kill: () => Promise<void> };
@@ -60,14 +60,10 @@ function stoppers(child: ChildProcess) {
   return { stop: signal("SIGTERM"), kill: signal("SIGKILL") };
 }
 
-/**
- * Starts the billing worker process (scripts/worker.ts) against the test database and Redis. The
- * TypeScript loader runs inside that process (not tsx's command, which runs the script in a child
- * of its own), so kill() stops the worker itself rather than leaving it running as an orphan.
- */
+/** Starts the billing worker process (scripts/worker.ts) against the test database and Redis; kill() stops the worker itself. */
 export function startWorker(env: Record<string, string> = {}) {
   let output = "";
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "worker.ts")], {
+  const child = spawn(process.execPath, WORKER_ARGS, {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: TEST_DATABASE_URL, REDIS_URL: TEST_REDIS_URL, LOG_LEVEL: process.env.LOG_LEVEL ?? "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],

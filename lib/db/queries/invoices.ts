@@ -13,10 +13,9 @@ export type InvoiceValues = Pick<Invoice, "customerId" | "periodStart" | "period
  * Inserts drafts, or re-rates them; finalized invoices are left as they are. `recordDrafted`
  * gives the statement that records the events of the drafts written for the first time (it reads
  * them, with INVOICE_EVENT_COLUMNS, from the relation it is given), so drafts and their events
- * are one statement. Returns the
- * ids of the invoices written and of the deliveries recorded. The rows travel as one JSON
- * document, and the ids come back as two arrays in one row (cheaper to build, send and read than
- * typed arrays or thousands of rows).
+ * are one statement. Returns the ids of the invoices written and of the deliveries recorded.
+ * The rows travel as one JSON document, and the ids come back as two arrays in one row (cheaper
+ * to build, send and read than typed arrays or thousands of rows).
  */
 export async function upsertDraftInvoices(
   sql: Sql,
