@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import "./helpers/env";
 import { periodContaining } from "@/lib/billing/periods";
-import { counterMismatches, customerIds, loadMetrics } from "./helpers/counters";
+import { counterMismatches, customerIds, loadMetrics, totalsMismatches } from "./helpers/counters";
 import { serverSuite } from "./helpers/suite";
+import { DEDUPE_AFTER_DUPLICATE_MS } from "@/lib/metering/group-commit";
 
 const CUSTOMERS = Array.from({ length: 20 }, (_, i) => `cus_once_${i}`);
 const CLIENTS = 8;
@@ -63,5 +64,42 @@ describe("exactly-once ingestion under concurrency", () => {
     const all = await loadMetrics(sql);
     expect(await counterMismatches(sql, ids, all, period)).toEqual([]);
     expect(await counterMismatches(sql, ids, all, previous)).toEqual([]);
+    expect(await totalsMismatches(sql, ids, all, period)).toEqual([]);
+    expect(await totalsMismatches(sql, ids, all, previous)).toEqual([]);
+  });
+
+  it("stores a batch that repeats one stored event among new ones: the repeat is a duplicate, the rest count once", async () => {
+    // Group commits insert plainly first; a stored key makes that statement fail whole, and the
+    // group is stored again with ON CONFLICT DO NOTHING. Nothing of the failed try may remain.
+    const customer = CUSTOMERS[0];
+    const now = Date.now();
+    const metrics = ["api_calls", "requests", "peak_rps", "storage_gb", "seats"];
+    const event = (id: string, i: number) => ({
+      id, customer, metric: metrics[i % metrics.length], quantity: String(1 + (i % 9)),
+      timestamp: new Date(now - 60_000 + i * 10).toISOString(), properties: { user_id: `mixed-${i}` },
+    });
+    const first = Array.from({ length: 50 }, (_, i) => event(`mixed-a-${i}`, i));
+    const firstRes = await suite.api.post("/events", { events: first });
+    expect(firstRes.json.receipts.map((r: { status: string }) => r.status)).toEqual(first.map(() => "accepted"));
+
+    // A duplicate sends the next second's flushes straight to ON CONFLICT; let that pass, so the
+    // batch below takes the plain insert first.
+    await new Promise((resolve) => setTimeout(resolve, DEDUPE_AFTER_DUPLICATE_MS + 100));
+    // Later events for the latest metric too, so a wrongly kept or lost row would show there.
+    const second = [first[17], ...Array.from({ length: 50 }, (_, i) => event(`mixed-b-${i}`, i + 50)), first[3]];
+    const secondRes = await suite.api.post("/events", { events: second });
+    expect(secondRes.status).toBe(200);
+    expect(secondRes.json.receipts.map((r: { id: string; status: string }) => `${r.id}:${r.status}`)).toEqual(
+      second.map((e, i) => `${e.id}:${i === 0 || i === second.length - 1 ? "duplicate" : "accepted"}`),
+    );
+
+    const [id] = await customerIds(sql, [customer]);
+    const [{ count }] = await sql<{ count: number }[]>`
+      select count(*)::int as count from usage_events where customer_id = ${id} and event_id like 'mixed-%'`;
+    expect(count).toBe(100);
+    const all = await loadMetrics(sql);
+    const period = periodContaining(new Date(now), { interval: "month", anchor: null });
+    expect(await counterMismatches(sql, [id], all, period)).toEqual([]);
+    expect(await totalsMismatches(sql, [id], all, period)).toEqual([]);
   });
 });

@@ -20,6 +20,9 @@ export type PreparedEvent = CountedEvent & {
 export type StoreOutcome = "accepted" | "duplicate" | "period_closed";
 type Pending = { events: PreparedEvent[]; resolve: (outcomes: StoreOutcome[]) => void; reject: (error: unknown) => void };
 
+/** After a flush meets a duplicate, the flushes of this long skip the plain INSERT. */
+export const DEDUPE_AFTER_DUPLICATE_MS = 1_000;
+
 /** Advisory-lock namespace shared with reconcile: flushes hold it shared per customer. */
 export const COUNTER_LOCK_NAMESPACE = 7301;
 
@@ -36,6 +39,8 @@ class GroupCommitter {
   private inFlight = 0;
   /** Outbox rows whose counters are applied; deleted by the next flush's statement. */
   private appliedOutbox: number[] = [];
+  /** Until then (epoch ms) flushes insert with ON CONFLICT DO NOTHING: a duplicate was seen. */
+  private dedupeUntil = 0;
 
   /** Deletes applied outbox rows when no flush came along to do it. */
   async clearApplied() {
@@ -147,38 +152,54 @@ class GroupCommitter {
     const done = this.appliedOutbox.splice(0);
     const column = <T>(pick: (event: PreparedEvent) => T) => rows.map((i) => pick(events[i]));
     const thresholds = alertThresholds(events, rows);
+    const latestMetricIds = [...new Set(column((e) => (e.metric.aggregation === "latest" ? e.metric.id : 0)))].filter((id) => id !== 0);
+    let metDuplicate = false;
     for (let attempt = 1; ; attempt++) {
+      // Fresh events are the rule and duplicates come in bursts (a client retrying), so a plain
+      // INSERT goes first: it checks the unique key while inserting, where ON CONFLICT probes the
+      // index once more per row. A duplicate makes it fail whole (one statement, nothing kept);
+      // the group is then stored with ON CONFLICT DO NOTHING, as are the groups of the next second.
+      const plain = !metDuplicate && Date.now() >= this.dedupeUntil;
       try {
         const [result] = await connection<{ outbox_id: string | null; deliveries: string[] | null; reached: string[] | null; inserted: string | null }[]>`
           with input as (
-            select * from unnest(
+            select *, timestamptz 'epoch' + ts_ms * interval '1 millisecond' as ts from unnest(
               ${arrayLiteral(column((e) => e.customerId))}::int8[], ${arrayLiteral(column((e) => e.eventId))}::text[],
               ${arrayLiteral(column((e) => e.metric.id))}::int4[], ${arrayLiteral(column((e) => e.timestampMs))}::int8[],
               ${arrayLiteral(column((e) => e.quantity))}::numeric[], ${arrayLiteral(column((e) => e.properties))}::text[],
               ${arrayLiteral(column((e) => e.period.start.getTime()))}::int8[]
             ) with ordinality as t(customer_id, event_id, metric_id, ts_ms, quantity, properties, period_ms, n)
-          ), ins as (
-            insert into usage_events (customer_id, event_id, metric_id, "timestamp", quantity, properties)
-            select customer_id, event_id, metric_id, ts, quantity, properties::jsonb
-            from (select *, timestamptz 'epoch' + ts_ms * interval '1 millisecond' as ts from input) as t
+          ), closed_until as (
+            -- No event at or after the end of a customer's last finalized (or paid, void) invoice
+            -- can fall in a closed period: one look per customer spares most rows the check below.
+            select c.customer_id, (select max(i.period_end) from invoices i where i.customer_id = c.customer_id and i.status <> 'draft') as until
+            from (select distinct customer_id from input) as c
+          ), accepted as (
             -- A period whose invoice is finalized takes no more usage (checked under the lock
             -- that finalization takes exclusively, so no event slips in while it happens).
-            where not exists (select 1 from (select i.status, i.period_end from invoices i
-                                where i.customer_id = t.customer_id and i.period_start <= t.ts
-                                order by i.period_start desc limit 1) as last_invoice
-                              where last_invoice.status <> 'draft' and last_invoice.period_end > t.ts)
-            on conflict do nothing
-            returning customer_id, event_id
+            select t.* from input t join closed_until cu using (customer_id)
+            where case when cu.until is null or t.ts >= cu.until then true
+              else not exists (select 1 from (select i.status, i.period_end from invoices i
+                                 where i.customer_id = t.customer_id and i.period_start <= t.ts
+                                 order by i.period_start desc limit 1) as last_invoice
+                               where last_invoice.status <> 'draft' and last_invoice.period_end > t.ts) end
+          ), ins as (
+            insert into usage_events (customer_id, event_id, metric_id, "timestamp", quantity, properties)
+            select customer_id, event_id, metric_id, ts, quantity, properties::jsonb from accepted
+            ${plain ? connection`` : connection`on conflict do nothing returning customer_id, event_id`}
           ), fresh as (
-            select i.* from input i join ins using (customer_id, event_id)
+            ${plain ? connection`select * from accepted` : connection`select a.* from accepted a join ins using (customer_id, event_id)`}
           ), totals as (
-            -- Rows in key order, so concurrent flushes lock the same totals in the same order.
+            -- Rows in key order, so concurrent flushes lock the same totals in the same order. The
+            -- latest value is worked out for metrics aggregated by it only.
             insert into usage_period_totals as t
               (customer_id, metric_id, period_start, event_count, quantity_sum, quantity_max, latest_key, latest_quantity)
             select i.customer_id, i.metric_id, timestamptz 'epoch' + i.period_ms * interval '1 millisecond',
               count(*), sum(i.quantity), max(i.quantity),
-              max((lpad(i.ts_ms::text, 20, '0') || '|' || i.event_id) collate "C"),
-              (array_agg(i.quantity order by (lpad(i.ts_ms::text, 20, '0') || '|' || i.event_id) collate "C" desc))[1]
+              ${latestMetricIds.length === 0 ? connection`'', 0` : connection`coalesce(max((lpad(i.ts_ms::text, 20, '0') || '|' || i.event_id) collate "C")
+                filter (where i.metric_id = any(${connection.array(latestMetricIds)}::int4[])), ''),
+              coalesce((array_agg(i.quantity order by (lpad(i.ts_ms::text, 20, '0') || '|' || i.event_id) collate "C" desc)
+                filter (where i.metric_id = any(${connection.array(latestMetricIds)}::int4[])))[1], 0)`}
             from fresh i
             group by i.customer_id, i.metric_id, i.period_ms
             order by i.customer_id, i.metric_id, i.period_ms
@@ -221,7 +242,7 @@ class GroupCommitter {
             returning id
           )`}, outbox as (
             insert into counter_outbox (customer_ids)
-            select array_agg(distinct customer_id order by customer_id) from ins having count(*) > 0
+            select array_agg(distinct customer_id order by customer_id) from fresh having count(*) > 0
             returning id
           ), cleared as (
             delete from counter_outbox where id = any(${connection.array(done)}::int8[])
@@ -245,8 +266,15 @@ class GroupCommitter {
           inserted,
         };
       } catch (error) {
+        const { code, constraint_name: constraint } = error as { code?: string; constraint_name?: string };
+        if (plain && code === "23505" && constraint === "usage_events_pkey") {
+          this.dedupeUntil = Date.now() + DEDUPE_AFTER_DUPLICATE_MS;
+          metDuplicate = true;
+          attempt -= 1;
+          continue;
+        }
         // A deadlock cannot happen with ordered rows; retry anyway rather than lose a group.
-        if ((error as { code?: string }).code === "40P01" && attempt < 3) continue;
+        if (code === "40P01" && attempt < 3) continue;
         this.appliedOutbox.push(...done);
         logger.error({ err: error }, "group commit failed");
         throw error;

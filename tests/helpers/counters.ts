@@ -1,6 +1,6 @@
 import Decimal from "decimal.js";
 import type postgres from "postgres";
-import { readCounters } from "@/lib/metering/counters";
+import { counterValueSql, readCounters } from "@/lib/metering/counters";
 import type { BillableMetric } from "@/lib/db/schema";
 import type { Period } from "@/lib/billing/periods";
 
@@ -40,6 +40,34 @@ export async function counterMismatches(
       const counter = counters.get(metric.id) ?? "0";
       const fromSql = expected.get(metric.id) ?? "0";
       if (!new Decimal(counter).equals(fromSql)) mismatches.push({ customerId, metric: metric.code, counter, sql: fromSql });
+    }
+  }
+  return mismatches;
+}
+
+/**
+ * Compares usage_period_totals (what invoices and rebuilds read) with the SQL aggregate over the
+ * raw events, for every metric kept there (all but unique_count); returns mismatches.
+ */
+export async function totalsMismatches(
+  sql: postgres.Sql,
+  customerIds: number[],
+  metrics: BillableMetric[],
+  period: Period,
+): Promise<Mismatch[]> {
+  const mismatches: Mismatch[] = [];
+  for (const customerId of customerIds) {
+    const expected = await sqlAggregates(sql, customerId, period);
+    const rows = await sql<{ metric_id: number; value: string }[]>`
+      select t.metric_id, ${counterValueSql(sql, "t", "m")}::text as value
+      from usage_period_totals t join billable_metrics m on m.id = t.metric_id
+      where t.customer_id = ${customerId} and t.period_start = ${period.start}`;
+    const totals = new Map(rows.map((r) => [r.metric_id, r.value]));
+    for (const metric of metrics) {
+      if (metric.aggregation === "unique_count") continue;
+      const kept = totals.get(metric.id) ?? "0";
+      const fromSql = expected.get(metric.id) ?? "0";
+      if (!new Decimal(kept).equals(fromSql)) mismatches.push({ customerId, metric: metric.code, counter: kept, sql: fromSql });
     }
   }
   return mismatches;

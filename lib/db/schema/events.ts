@@ -58,7 +58,10 @@ export const usagePeriodTotals = pgTable(
     quantitySum: numeric("quantity_sum").notNull(),
     /** In the metric's unit. */
     quantityMax: numeric("quantity_max").notNull(),
-    /** Zero-padded epoch ms, "|", event id: the greatest wins (byte order). */
+    /**
+     * Zero-padded epoch ms, "|", event id: the greatest wins (byte order). Kept up to date, with
+     * latest_quantity, for metrics aggregated by latest only; "" and 0 for others' new rows.
+     */
     latestKey: text("latest_key").notNull(),
     /** In the metric's unit. */
     latestQuantity: numeric("latest_quantity").notNull(),
