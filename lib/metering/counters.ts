@@ -42,10 +42,14 @@ export function emptyState(metric: BillableMetric, period: Period): CounterState
 /** Folds a customer's new events into one state per (metric, period). */
 export function foldEvents(events: CountedEvent[]): CounterState[] {
   const states = new Map<string, CounterState>();
+  // A customer's events mostly share metric and period: look the state up only when they change.
+  let state: CounterState | undefined;
   for (const event of events) {
-    const id = `${event.metric.id}:${event.period.start.getTime()}`;
-    let state = states.get(id);
-    if (!state) states.set(id, (state = emptyState(event.metric, event.period)));
+    if (!state || state.metric.id !== event.metric.id || state.period.start.getTime() !== event.period.start.getTime()) {
+      const id = `${event.metric.id}:${event.period.start.getTime()}`;
+      state = states.get(id);
+      if (!state) states.set(id, (state = emptyState(event.metric, event.period)));
+    }
     state.count += 1n;
     switch (event.metric.aggregation) {
       case "sum":

@@ -183,6 +183,8 @@ class GroupCommitter {
                                  where i.customer_id = t.customer_id and i.period_start <= t.ts
                                  order by i.period_start desc limit 1) as last_invoice
                                where last_invoice.status <> 'draft' and last_invoice.period_end > t.ts) end
+            -- Key order, as sent: the join above need not keep it, and inserts rely on it.
+            order by t.n
           ), ins as (
             insert into usage_events (customer_id, event_id, metric_id, "timestamp", quantity, properties)
             select customer_id, event_id, metric_id, ts, quantity, properties::jsonb from accepted
