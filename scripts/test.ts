@@ -9,7 +9,15 @@ import { buildIfStale } from "./lib/build";
 import { ensureDatabase, runMigrations } from "./lib/migrate";
 import { DATA_DIR, ensureChromium, ensurePostgres, log, ROOT, startRedis } from "./lib/services";
 
-const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : null;
+/** --only unit|int|e2e, or several joined by commas: runs just those suites. */
+const SUITES = ["unit", "int", "e2e"];
+const onlyArg = process.argv.includes("--only") ? (process.argv[process.argv.indexOf("--only") + 1] ?? "") : null;
+const only = onlyArg === null ? null : new Set(onlyArg.split(","));
+if (only && (only.size === 0 || [...only].some((suite) => !SUITES.includes(suite)))) {
+  console.error(`--only takes ${SUITES.join(", ")} or several of them joined by commas, not "${onlyArg}"`);
+  process.exit(2);
+}
+const runs = (suite: string) => !only || only.has(suite);
 /** Anything else on the command line narrows the Vitest run (file name filters). */
 const filters = process.argv.slice(2).filter((arg, i, all) => arg !== "--only" && all[i - 1] !== "--only");
 const TEST_REDIS_PORT = Number(process.env.METERLINE_TEST_REDIS_PORT ?? 56380);
@@ -53,10 +61,10 @@ try {
     LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
   };
   const vitest = path.join(ROOT, "node_modules", "vitest", "vitest.mjs");
-  if (!only || only === "unit") ok = run("unit tests", process.execPath, [vitest, "run", "--project", "unit", ...filters], env) && ok;
-  if (!only || only === "int" || only === "e2e") buildIfStale();
-  if (!only || only === "int") ok = run("integration tests", process.execPath, [vitest, "run", "--project", "int", ...filters], env) && ok;
-  if (!only || only === "e2e") {
+  if (runs("unit")) ok = run("unit tests", process.execPath, [vitest, "run", "--project", "unit", ...filters], env) && ok;
+  if (runs("int") || runs("e2e")) buildIfStale();
+  if (runs("int")) ok = run("integration tests", process.execPath, [vitest, "run", "--project", "int", ...filters], env) && ok;
+  if (runs("e2e")) {
     const chromium = ensureChromium();
     const playwright = path.join(ROOT, "node_modules", "@playwright", "test", "cli.js");
     ok = run("browser journeys", process.execPath, [playwright, "test"], { ...env, CHROMIUM_PATH: chromium }) && ok;
