@@ -26,18 +26,19 @@ export async function sqlAggregates(sql: postgres.Sql, customerId: number, perio
 
 export type Mismatch = { customerId: number; metric: string; counter: string; sql: string };
 
-/** Compares every live counter of these customers with the SQL aggregate; returns mismatches. */
-export async function counterMismatches(
+/** Compares what `read` gives per metric for each customer with the SQL aggregate. */
+async function compareWithSql(
   sql: postgres.Sql,
   customerIds: number[],
   metrics: BillableMetric[],
   period: Period,
+  read: (customerId: number) => Promise<Map<number, string>>,
 ): Promise<Mismatch[]> {
   const mismatches: Mismatch[] = [];
   for (const customerId of customerIds) {
-    const [counters, expected] = await Promise.all([readCounters(customerId, metrics, period), sqlAggregates(sql, customerId, period)]);
+    const [kept, expected] = await Promise.all([read(customerId), sqlAggregates(sql, customerId, period)]);
     for (const metric of metrics) {
-      const counter = counters.get(metric.id) ?? "0";
+      const counter = kept.get(metric.id) ?? "0";
       const fromSql = expected.get(metric.id) ?? "0";
       if (!new Decimal(counter).equals(fromSql)) mismatches.push({ customerId, metric: metric.code, counter, sql: fromSql });
     }
@@ -45,32 +46,24 @@ export async function counterMismatches(
   return mismatches;
 }
 
+/** Compares every live counter of these customers with the SQL aggregate; returns mismatches. */
+export function counterMismatches(sql: postgres.Sql, customerIds: number[], metrics: BillableMetric[], period: Period) {
+  return compareWithSql(sql, customerIds, metrics, period, (customerId) => readCounters(customerId, metrics, period));
+}
+
 /**
  * Compares usage_period_totals (what invoices and rebuilds read) with the SQL aggregate over the
  * raw events, for every metric kept there (all but unique_count); returns mismatches.
  */
-export async function totalsMismatches(
-  sql: postgres.Sql,
-  customerIds: number[],
-  metrics: BillableMetric[],
-  period: Period,
-): Promise<Mismatch[]> {
-  const mismatches: Mismatch[] = [];
-  for (const customerId of customerIds) {
-    const expected = await sqlAggregates(sql, customerId, period);
+export function totalsMismatches(sql: postgres.Sql, customerIds: number[], metrics: BillableMetric[], period: Period) {
+  const kept = metrics.filter((metric) => metric.aggregation !== "unique_count");
+  return compareWithSql(sql, customerIds, kept, period, async (customerId) => {
     const rows = await sql<{ metric_id: number; value: string }[]>`
       select t.metric_id, ${counterValueSql(sql, "t", "m")}::text as value
       from usage_period_totals t join billable_metrics m on m.id = t.metric_id
       where t.customer_id = ${customerId} and t.period_start = ${period.start}`;
-    const totals = new Map(rows.map((r) => [r.metric_id, r.value]));
-    for (const metric of metrics) {
-      if (metric.aggregation === "unique_count") continue;
-      const kept = totals.get(metric.id) ?? "0";
-      const fromSql = expected.get(metric.id) ?? "0";
-      if (!new Decimal(kept).equals(fromSql)) mismatches.push({ customerId, metric: metric.code, counter: kept, sql: fromSql });
-    }
-  }
-  return mismatches;
+    return new Map(rows.map((r) => [r.metric_id, r.value]));
+  });
 }
 
 export async function loadMetrics(sql: postgres.Sql): Promise<BillableMetric[]> {
