@@ -114,8 +114,12 @@ describe("invoices", () => {
     await finalizeInvoice(Number(draft.id));
     const [final] = await sql<{ total: string; lines: unknown }[]>`select total::text, lines from invoices where id = ${draft.id}`;
     expect(final.total).toBe(redrafted.total);
-    const refused = await ingestEvents([{ ...late, id: "late-2" }]);
-    expect(refused[0]).toMatchObject({ status: "rejected", error: { code: "period_closed" } });
+    // In one group with an event of the open period: only that one is stored and counted.
+    const current = { id: "current-1", customer: draft.customer, metric: "api_calls", quantity: 7, timestamp: new Date().toISOString() };
+    const refused = await ingestEvents([{ ...late, id: "late-2" }, current, { ...late, id: "late-3" }]);
+    expect(refused.map((r) => (r.status === "rejected" ? r.error.code : r.status))).toEqual(["period_closed", "accepted", "period_closed"]);
+    const stored = await sql<{ event_id: string }[]>`select event_id from usage_events where event_id in ('late-2', 'current-1', 'late-3')`;
+    expect(stored.map((r) => r.event_id)).toEqual(["current-1"]);
     const [after] = await sql<{ total: string; lines: unknown }[]>`select total::text, lines from invoices where id = ${draft.id}`;
     expect(after).toEqual(final);
     const [{ n }] = await sql<{ n: number }[]>`select count(*)::int as n from usage_events where event_id = 'late-2'`;

@@ -28,8 +28,8 @@ export const COUNTER_LOCK_NAMESPACE = 7301;
 
 /**
  * Group commit: requests arriving while flushes are in flight are stored together in one
- * multi-row INSERT .. ON CONFLICT DO NOTHING RETURNING (one commit, one fsync), and only the
- * rows it returns update Redis, in one round trip. A few flushes run at once so Node, Postgres
+ * multi-row INSERT (plain, or ON CONFLICT DO NOTHING after a duplicate; one commit, one fsync),
+ * and only the rows it returns update Redis, in one round trip. A few flushes run at once so Node, Postgres
  * and Redis overlap. Each flush holds a shared advisory lock per customer from before its insert
  * until its counters are applied, so a rebuild (exclusive lock) never sees half of a flush.
  */
@@ -188,9 +188,13 @@ class GroupCommitter {
           ), ins as (
             insert into usage_events (customer_id, event_id, metric_id, "timestamp", quantity, properties)
             select customer_id, event_id, metric_id, ts, quantity, properties::jsonb from accepted
-            ${plain ? connection`` : connection`on conflict do nothing returning customer_id, event_id`}
+            ${plain ? connection`` : connection`on conflict do nothing`}
+            returning customer_id, event_id
           ), fresh as (
-            ${plain ? connection`select * from accepted` : connection`select a.* from accepted a join ins using (customer_id, event_id)`}
+            -- Read from the insert in both forms, so the events are written before the totals
+            -- below (a data-modifying CTE nothing reads runs last): every flush, plain or not,
+            -- locks event keys first and totals rows second, and a repeat fails before the rest.
+            select a.* from accepted a join ins using (customer_id, event_id)
           ), totals as (
             -- Rows in key order, so concurrent flushes lock the same totals in the same order. The
             -- latest value is worked out for metrics aggregated by it only.
@@ -261,7 +265,15 @@ class GroupCommitter {
         // The rows inserted, as their 1-based positions among the rows sent (one string instead
         // of a returned row per event).
         const inserted = new Uint8Array(rows.length);
-        if (result.inserted) for (const n of result.inserted.split(",")) inserted[Number(n) - 1] = 1;
+        let count = 0;
+        if (result.inserted) {
+          for (const n of result.inserted.split(",")) {
+            inserted[Number(n) - 1] = 1;
+            count++;
+          }
+        }
+        // Repeats still arriving: keep skipping the plain insert while they do.
+        if (!plain && count < rows.length) this.dedupeUntil = Date.now() + DEDUPE_AFTER_DUPLICATE_MS;
         return {
           deliveries: result.deliveries ? result.deliveries.map(Number) : [],
           outboxId: result.outbox_id !== null ? Number(result.outbox_id) : null,
