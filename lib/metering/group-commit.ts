@@ -33,7 +33,9 @@ export const COUNTER_LOCK_NAMESPACE = 7301;
  * and Redis overlap. Each flush holds a shared advisory lock per customer from before its insert
  * until its counters are applied, so a rebuild (exclusive lock) never sees half of a flush.
  */
-class GroupCommitter {
+export class GroupCommitter {
+  /** Deadlocks met and retried (none expected: every flush locks in the same order). */
+  deadlocksRetried = 0;
   private queue: Pending[] = [];
   private queued = 0;
   private inFlight = 0;
@@ -288,7 +290,11 @@ class GroupCommitter {
           continue;
         }
         // A deadlock cannot happen with ordered rows; retry anyway rather than lose a group.
-        if (code === "40P01" && attempt < 3) continue;
+        if (code === "40P01" && attempt < 3) {
+          this.deadlocksRetried += 1;
+          logger.warn({ err: error, attempt }, "group commit deadlocked; retrying");
+          continue;
+        }
         this.appliedOutbox.push(...done);
         logger.error({ err: error }, "group commit failed");
         throw error;
