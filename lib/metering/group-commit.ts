@@ -29,9 +29,10 @@ export const COUNTER_LOCK_NAMESPACE = 7301;
 /**
  * Group commit: requests arriving while flushes are in flight are stored together in one
  * multi-row INSERT (plain, or ON CONFLICT DO NOTHING after a duplicate; one commit, one fsync),
- * and only the rows it returns update Redis, in one round trip. A few flushes run at once so Node, Postgres
- * and Redis overlap. Each flush holds a shared advisory lock per customer from before its insert
- * until its counters are applied, so a rebuild (exclusive lock) never sees half of a flush.
+ * and only the rows it returns update Redis, in one round trip. A few flushes run at once so
+ * Node, Postgres and Redis overlap. Each flush holds a shared advisory lock per customer from
+ * before its insert until its counters are applied, so a rebuild (exclusive lock) never sees
+ * half of a flush.
  */
 export class GroupCommitter {
   /** Deadlocks met and retried (none expected: every flush locks in the same order). */
@@ -160,7 +161,8 @@ export class GroupCommitter {
       // Fresh events are the rule and duplicates come in bursts (a client retrying), so a plain
       // INSERT goes first: it checks the unique key while inserting, where ON CONFLICT probes the
       // index once more per row. A duplicate makes it fail whole (one statement, nothing kept);
-      // the group is then stored with ON CONFLICT DO NOTHING, as are the groups of the next second.
+      // the group is then stored with ON CONFLICT DO NOTHING, as are the groups of the next second
+      // (and for as long as repeats keep coming).
       const plain = !metDuplicate && Date.now() >= this.dedupeUntil;
       try {
         const [result] = await connection<{ outbox_id: string | null; deliveries: string[] | null; reached: string[] | null; inserted: string | null }[]>`
