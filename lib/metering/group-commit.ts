@@ -45,6 +45,11 @@ export class GroupCommitter {
   /** Until then (epoch ms) flushes insert with ON CONFLICT DO NOTHING: a duplicate was seen. */
   private dedupeUntil = 0;
 
+  /** A repeat was met: the flushes of the next DEDUPE_AFTER_DUPLICATE_MS skip the plain insert. */
+  private expectRepeats() {
+    this.dedupeUntil = Date.now() + DEDUPE_AFTER_DUPLICATE_MS;
+  }
+
   /** Deletes applied outbox rows when no flush came along to do it. */
   async clearApplied() {
     const done = this.appliedOutbox.splice(0);
@@ -155,7 +160,7 @@ export class GroupCommitter {
     const done = this.appliedOutbox.splice(0);
     const column = <T>(pick: (event: PreparedEvent) => T) => rows.map((i) => pick(events[i]));
     const thresholds = alertThresholds(events, rows);
-    const latestMetricIds = [...new Set(column((e) => (e.metric.aggregation === "latest" ? e.metric.id : 0)))].filter((id) => id !== 0);
+    const latestMetricIds = [...new Set(rows.filter((i) => events[i].metric.aggregation === "latest").map((i) => events[i].metric.id))];
     let metDuplicate = false;
     for (let attempt = 1; ; attempt++) {
       // Fresh events are the rule and duplicates come in bursts (a client retrying), so a plain
@@ -277,7 +282,7 @@ export class GroupCommitter {
           }
         }
         // Repeats still arriving: keep skipping the plain insert while they do.
-        if (!plain && count < rows.length) this.dedupeUntil = Date.now() + DEDUPE_AFTER_DUPLICATE_MS;
+        if (!plain && count < rows.length) this.expectRepeats();
         return {
           deliveries: result.deliveries ? result.deliveries.map(Number) : [],
           outboxId: result.outbox_id !== null ? Number(result.outbox_id) : null,
@@ -286,7 +291,7 @@ export class GroupCommitter {
       } catch (error) {
         const { code, constraint_name: constraint } = error as { code?: string; constraint_name?: string };
         if (plain && code === "23505" && constraint === "usage_events_pkey") {
-          this.dedupeUntil = Date.now() + DEDUPE_AFTER_DUPLICATE_MS;
+          this.expectRepeats();
           metDuplicate = true;
           attempt -= 1;
           continue;
