@@ -1,23 +1,21 @@
 import Redis from "ioredis";
 import { env } from "@/lib/env";
+import { ScriptPipe } from "./script-pipe";
+import { APPLY_SCRIPT, REPLACE_SCRIPT } from "./scripts";
 
-type Clients = { general: Redis; ingest: Redis };
+type Clients = { general: Redis; counters: ScriptPipe };
 const globalForRedis = globalThis as unknown as { meterlineRedis?: Clients };
 
 function connect(): Clients {
   const url = env().REDIS_URL;
   const general = new Redis(url, { maxRetriesPerRequest: 2, enableAutoPipelining: true });
-  // The counter-apply connection never queues or re-sends: a command that did not run within the
-  // timeout must not run later, after a repair has rebuilt the counters (it is also fenced by markers).
-  const ingest = new Redis(url, {
-    commandTimeout: 2000,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    autoResendUnfulfilledCommands: false,
-    retryStrategy: (times) => Math.min(times * 100, 1000),
-  });
-  for (const connection of [general, ingest]) connection.on("error", () => {});
-  return { general, ingest };
+  general.on("error", () => {});
+  // The counter writes (applies and rebuilds) never queue or re-send: a batch not answered within
+  // two seconds fails, and a command of it that still runs later is fenced by its applied marker.
+  const counters = new ScriptPipe(url, { connectTimeoutMs: 1_000, replyTimeoutMs: 2_000, retryDelayMs: 200 });
+  counters.script(APPLY_SCRIPT);
+  counters.script(REPLACE_SCRIPT);
+  return { general, counters };
 }
 
 export function redis(): Redis {
@@ -25,13 +23,17 @@ export function redis(): Redis {
   return globalForRedis.meterlineRedis.general;
 }
 
-export function ingestRedis(): Redis {
+/** The connection for counter writes: script calls in batches (see ScriptPipe). */
+export function counterPipe(): ScriptPipe {
   globalForRedis.meterlineRedis ??= connect();
-  return globalForRedis.meterlineRedis.ingest;
+  return globalForRedis.meterlineRedis.counters;
 }
 
 export async function closeRedis() {
   const current = globalForRedis.meterlineRedis;
   globalForRedis.meterlineRedis = undefined;
-  if (current) await Promise.allSettled([current.general.quit(), current.ingest.quit()]);
+  if (current) {
+    current.counters.close();
+    await current.general.quit().catch(() => {});
+  }
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type Redis from "ioredis";
 import type { Result } from "ioredis";
 
@@ -22,7 +23,7 @@ local function bytes_gt(a, b)
 end
 `;
 
-const APPLY = BYTES_GT + `
+export const APPLY_SCRIPT = BYTES_GT + `
 if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
 local a = 2
 for k = 2, #KEYS do
@@ -60,7 +61,7 @@ return 1
  * ARGV[1] marker TTL, ARGV[2] number of markers; KEYS[1..m] markers; the rest as in APPLY,
  * each counter key being deleted first (a key with n = 0 and kind '-' is only deleted).
  */
-const REPLACE = `
+export const REPLACE_SCRIPT = `
 local m = tonumber(ARGV[2])
 for k = 1, m do redis.call('SET', KEYS[k], '1', 'EX', ARGV[1]) end
 local a = 3
@@ -95,19 +96,21 @@ if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[1]
 return 0
 `;
 
+const sha1 = (lua: string) => createHash("sha1").update(lua).digest("hex");
+
+/** What the counter writes call by EVALSHA (the counter connection loads both when it opens). */
+export const APPLY_SHA = sha1(APPLY_SCRIPT);
+export const REPLACE_SHA = sha1(REPLACE_SCRIPT);
+
 declare module "ioredis" {
   interface RedisCommander<Context> {
-    meterlineApply(numKeys: number, ...args: (string | number)[]): Result<number, Context>;
-    meterlineReplace(numKeys: number, ...args: (string | number)[]): Result<number, Context>;
     meterlineMarkReady(numKeys: number, ...args: (string | number)[]): Result<number, Context>;
   }
 }
 
-/** Registers the scripts (EVALSHA with automatic EVAL fallback after a restart). */
+/** Registers the ready-flag script on a general connection (EVALSHA with automatic EVAL fallback after a restart). */
 export function defineScripts(connection: Redis) {
-  if ((connection as unknown as { meterlineApply?: unknown }).meterlineApply) return connection;
-  connection.defineCommand("meterlineApply", { lua: APPLY });
-  connection.defineCommand("meterlineReplace", { lua: REPLACE });
+  if ((connection as unknown as { meterlineMarkReady?: unknown }).meterlineMarkReady) return connection;
   connection.defineCommand("meterlineMarkReady", { lua: MARK_READY });
   return connection;
 }
