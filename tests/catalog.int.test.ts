@@ -49,6 +49,17 @@ describe("customer catalog cache", () => {
     expect(await names(["cus_c"], start + 61_000)).toEqual(["cus_c v2"]);
   });
 
+  it("looks up many customers in one query, ids holding quotes, commas, braces and backslashes matched exactly", async () => {
+    const odd = ['cus_"q"', "cus_a,cus_b", "{cus_a}", "cus_\\x", "NULL", "cus_ü"];
+    for (const id of odd) await sql`insert into customers (external_id, name, email) values (${id}, ${`odd ${id}`}, 'odd@example.test')`;
+    const unknown = Array.from({ length: 300 }, (_, i) => `cus_unknown_${i}`);
+    const now = Date.now() + 120_000; // past every cached entry: all are loaded now, in one batch
+    const found = await customersByExternalId([...odd, "cus_a", ...unknown], now);
+    expect(odd.map((id) => found.get(id)?.name)).toEqual(odd.map((id) => `odd ${id}`));
+    expect(found.get("cus_a")?.externalId).toBe("cus_a");
+    expect(found.size).toBe(odd.length + 1);
+  });
+
   it("finds a customer created elsewhere within a second of asking for it in vain", async () => {
     const now = Date.now();
     expect(await names(["cus_new"], now)).toEqual([null]);

@@ -1,4 +1,4 @@
-import { desc, eq, inArray, sql } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { billableMetrics, customers, planVersions, plans } from "@/lib/db/schema";
 
@@ -17,7 +17,7 @@ export async function findPlanVersions(db: Db, params: { planIds: number[] }) {
       pricing: planVersions.pricing,
     })
     .from(planVersions)
-    .where(inArray(planVersions.planId, params.planIds))
+    .where(sql`${planVersions.planId} = any(${sql.param(params.planIds)})`)
     .orderBy(desc(planVersions.version));
 }
 
@@ -48,7 +48,10 @@ export async function findCustomers(db: Db, params: { externalIds: string[] } | 
     })
     .from(customers)
     .leftJoin(plans, eq(plans.id, customers.planId))
-    .where("ids" in params ? inArray(customers.id, params.ids) : inArray(customers.externalId, params.externalIds));
+    // One array parameter, not one parameter per value: the same statement text (prepared once per
+    // connection) whatever the number, and nothing to build per value. The catalog's background
+    // reloads run this for hundreds of customers at a time.
+    .where("ids" in params ? sql`${customers.id} = any(${sql.param(params.ids)})` : sql`${customers.externalId} = any(${sql.param(params.externalIds)})`);
 }
 
 export async function listMetrics(db: Db) {
