@@ -1,6 +1,6 @@
 import { counterPipe } from "@/lib/redis/client";
 import { appliedMarkerKey, COUNTERS_READY_KEY, MARKER_TTL_SECONDS } from "@/lib/redis/keys";
-import { APPLY_SHA } from "@/lib/redis/scripts";
+import { APPLY_SCRIPT } from "@/lib/redis/scripts";
 import { logger } from "@/lib/logger";
 import { counterArguments, foldEvents } from "./counters";
 import type { PreparedEvent } from "./group-commit";
@@ -18,14 +18,16 @@ export async function applyCounters(outboxId: number, events: PreparedEvent[]): 
     if (list) list.push(event);
     else byCustomer.set(event.customerId, [event]);
   }
+  const pipe = counterPipe();
+  const sha = pipe.script(APPLY_SCRIPT);
   const ttl = String(MARKER_TTL_SECONDS);
   const commands: string[][] = [["EXISTS", COUNTERS_READY_KEY]];
   for (const [customerId, list] of byCustomer) {
     const { keys, argv } = counterArguments(customerId, foldEvents(list));
-    commands.push(["EVALSHA", APPLY_SHA, String(keys.length + 1), appliedMarkerKey(customerId, outboxId), ...keys, ttl, ...argv]);
+    commands.push(["EVALSHA", sha, String(keys.length + 1), appliedMarkerKey(customerId, outboxId), ...keys, ttl, ...argv]);
   }
   try {
-    const replies = await counterPipe().exec(commands);
+    const replies = await pipe.exec(commands);
     if (replies[0] === 0) requestRebuild("counters not ready (Redis empty?)");
     const failed = replies.find((reply) => reply instanceof Error);
     if (failed) {

@@ -5,7 +5,7 @@ import { allCustomerIds } from "@/lib/db/queries/catalog";
 import type { BillableMetric } from "@/lib/db/schema";
 import { nextPeriod, periodContaining, previousPeriod, type Period, type PeriodRule } from "@/lib/billing/periods";
 import { counterPipe, redis } from "@/lib/redis/client";
-import { defineScripts, REPLACE_SHA } from "@/lib/redis/scripts";
+import { defineScripts, REPLACE_SCRIPT } from "@/lib/redis/scripts";
 import { appliedMarkerKey, COUNTERS_EPOCH_KEY, COUNTERS_READY_KEY, MARKER_TTL_SECONDS } from "@/lib/redis/keys";
 import { loadCustomersById, metricsById } from "./catalog";
 import { counterArguments, emptyState, type CounterState } from "./counters";
@@ -103,6 +103,8 @@ export async function reconcileCustomers(customerIds: number[], now = new Date()
       const outbox = await connection<{ id: string; customer_ids: string[] }[]>`
         select id, customer_ids from counter_outbox where customer_ids && ${connection.array(chunk)}::int8[]`;
       const rowsByKey = new Map(rows.map((r) => [`${r.customer_id}:${r.metric_id}:${r.period_start_ms}`, r]));
+      const pipe = counterPipe();
+      const sha = pipe.script(REPLACE_SCRIPT);
       const commands: string[][] = [];
       for (const customer of customers) {
         const states: CounterState[] = [];
@@ -116,9 +118,9 @@ export async function reconcileCustomers(customerIds: number[], now = new Date()
           .filter((row) => row.customer_ids.map(Number).includes(customer.id))
           .map((row) => appliedMarkerKey(customer.id, Number(row.id)));
         const { keys, argv } = counterArguments(customer.id, states);
-        commands.push(["EVALSHA", REPLACE_SHA, String(markers.length + keys.length), ...markers, ...keys, String(MARKER_TTL_SECONDS), String(markers.length), ...argv]);
+        commands.push(["EVALSHA", sha, String(markers.length + keys.length), ...markers, ...keys, String(MARKER_TTL_SECONDS), String(markers.length), ...argv]);
       }
-      const replies = await counterPipe().exec(commands);
+      const replies = await pipe.exec(commands);
       const failed = replies.find((reply) => reply instanceof Error);
       if (failed) throw failed;
       rebuilt += customers.length;

@@ -1,7 +1,6 @@
 import Redis from "ioredis";
 import { env } from "@/lib/env";
 import { ScriptPipe } from "./script-pipe";
-import { APPLY_SCRIPT, REPLACE_SCRIPT } from "./scripts";
 
 type Clients = { general: Redis; counters: ScriptPipe };
 const globalForRedis = globalThis as unknown as { meterlineRedis?: Clients };
@@ -11,10 +10,8 @@ function connect(): Clients {
   const general = new Redis(url, { maxRetriesPerRequest: 2, enableAutoPipelining: true });
   general.on("error", () => {});
   // The counter writes (applies and rebuilds) never queue or re-send: a batch not answered within
-  // two seconds fails, and a command of it that still runs later is fenced by its applied marker.
-  const counters = new ScriptPipe(url, { connectTimeoutMs: 1_000, replyTimeoutMs: 2_000, retryDelayMs: 200 });
-  counters.script(APPLY_SCRIPT);
-  counters.script(REPLACE_SCRIPT);
+  // two seconds fails for its caller (the outbox repairs it) but keeps its place on the connection.
+  const counters = new ScriptPipe(url, { connectTimeoutMs: 1_000, replyTimeoutMs: 2_000, retryDelayMs: 200, deadAfterMs: 30_000 });
   return { general, counters };
 }
 

@@ -65,26 +65,46 @@ export class ReplyReader {
   }
 }
 
-type Batch = { replies: Reply[]; expected: number; resolve: (replies: Reply[]) => void; reject: (error: Error) => void; timer: NodeJS.Timeout };
+type Batch = {
+  replies: Reply[];
+  expected: number;
+  sentAt: number;
+  resolve: (replies: Reply[]) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+  /** Timed out: its caller was told; its replies are still read (and dropped) to keep the order. */
+  abandoned: boolean;
+};
 
 /** One socket and the batches waiting on it, in the order they were written. */
-type Connection = { socket: net.Socket; batches: Batch[]; error?: Error };
+type Connection = { socket: net.Socket; batches: Batch[]; error?: Error; lastReplyAt: number; scriptsVersion: number };
 
 export type ScriptPipeOptions = {
   /** How long a connection attempt may take. */
   connectTimeoutMs: number;
-  /** How long a batch may wait for its replies; then the connection is dropped and the batch fails. */
+  /** How long a caller waits for a batch's replies before its promise fails. */
   replyTimeoutMs: number;
   /** After a failed connection attempt, batches fail at once for this long instead of trying again. */
   retryDelayMs: number;
+  /** A connection that has answered nothing for this long while batches wait is dropped. */
+  deadAfterMs: number;
 };
+
+const DEFAULTS: ScriptPipeOptions = { connectTimeoutMs: 1_000, replyTimeoutMs: 2_000, retryDelayMs: 200, deadAfterMs: 30_000 };
+
+/** Redis refuses AUTH when it has no password set; a URL that carries one anyway still works (as with ioredis). */
+const NO_PASSWORD_SET = /without any password configured|no password is set/i;
 
 /**
  * A lean Redis connection for the counter writes: many script calls per batch, one socket write,
- * replies matched in order, and nothing queued or re-sent. A batch that gets no answer in time
- * fails, and the connection is dropped so no late reply can be read as another batch's (a command
- * that still runs later is fenced by its applied marker). Scripts are loaded whenever the
- * connection opens and called by SHA; after a NOSCRIPT reply the connection is reopened.
+ * replies matched in order, and nothing queued or re-sent.
+ *
+ * One connection carries every batch, so Redis runs them in the order they were written: a rebuild
+ * that timed out for its caller still runs before any later apply (the callers' advisory locks
+ * order the writes; the connection must keep that order). So a batch that gets no answer in time
+ * fails for its caller but stays in line, and its replies are read and dropped when they come.
+ * Only a connection that answers nothing for deadAfterMs is given up. Scripts are loaded on the
+ * connection before the first batch that may call them, and again after a NOSCRIPT reply.
  *
  * It exists because a general client builds a command object, a promise and a timer for every
  * script call, and a group commit makes one call per customer: at 1,000 customers per request
@@ -96,19 +116,25 @@ export class ScriptPipe {
   private failedAt = 0;
   private lastError: Error | undefined;
   private readonly scripts = new Map<string, string>(); // sha -> lua
+  private readonly shaOf = new Map<string, string>(); // lua -> sha
+  private scriptsVersion = 0;
   private closed = false;
+  private readonly options: ScriptPipeOptions;
+  private readonly target: { host: string; port: number; secure: boolean; username: string; password: string; db: number };
 
-  constructor(
-    private readonly url: string,
-    private readonly options: ScriptPipeOptions = { connectTimeoutMs: 1_000, replyTimeoutMs: 2_000, retryDelayMs: 200 },
-  ) {}
+  constructor(url: string, options: Partial<ScriptPipeOptions> = {}) {
+    this.options = { ...DEFAULTS, ...options };
+    this.target = parseRedisUrl(url);
+  }
 
-  /** Registers a Lua script (loaded on every connection) and returns the SHA to call it by. */
+  /** Registers a Lua script (loaded on the connection before it is needed) and returns the SHA to call it by. */
   script(lua: string): string {
-    const sha = createHash("sha1").update(lua).digest("hex");
-    if (!this.scripts.has(sha)) {
+    let sha = this.shaOf.get(lua);
+    if (sha === undefined) {
+      sha = createHash("sha1").update(lua).digest("hex");
+      this.shaOf.set(lua, sha);
       this.scripts.set(sha, lua);
-      this.drop(); // the next batch connects again and loads it
+      this.scriptsVersion++;
     }
     return sha;
   }
@@ -116,10 +142,13 @@ export class ScriptPipe {
   /** Sends the commands in one write; resolves with one reply per command, in order (errors as values). */
   async exec(commands: readonly (readonly string[])[]): Promise<Reply[]> {
     if (commands.length === 0) return [];
+    // Redis answers nothing to an empty command, which would shift every later reply.
+    if (commands.some((command) => command.length === 0)) throw new Error("a Redis command needs at least its name");
     const connection = this.current ?? (await this.connect());
+    if (connection.scriptsVersion !== this.scriptsVersion) await this.loadScripts(connection);
     const replies = await this.send(connection, commands);
     if (replies.some((reply) => reply instanceof RedisReplyError && reply.message.startsWith("NOSCRIPT"))) {
-      this.drop(connection); // the script cache was flushed: load the scripts again on the next batch
+      connection.scriptsVersion = -1; // the script cache was flushed: load them again before the next batch
     }
     return replies;
   }
@@ -130,6 +159,14 @@ export class ScriptPipe {
     this.drop();
   }
 
+  private async loadScripts(connection: Connection) {
+    const version = this.scriptsVersion;
+    const replies = await this.send(connection, [...this.scripts.values()].map((lua) => ["SCRIPT", "LOAD", lua]));
+    const failed = replies.find((reply) => reply instanceof RedisReplyError);
+    if (failed) throw failed;
+    connection.scriptsVersion = version;
+  }
+
   /** Forgets the connection at once (so no batch is written to it any more) and closes it. */
   private drop(connection = this.current, error?: Error) {
     if (!connection) return;
@@ -138,16 +175,28 @@ export class ScriptPipe {
   }
 
   private send(connection: Connection, commands: readonly (readonly string[])[]): Promise<Reply[]> {
+    if (commands.length === 0) return Promise.resolve([]);
+    // Closed meanwhile (its waiting batches were failed then): nothing would ever answer.
+    if (connection.socket.destroyed) return Promise.reject(connection.error ?? new Error("the Redis connection is closed"));
     return new Promise<Reply[]>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.drop(connection, new Error(`Redis did not answer within ${this.options.replyTimeoutMs} ms`));
-      }, this.options.replyTimeoutMs);
-      connection.batches.push({ replies: [], expected: commands.length, resolve, reject, timer });
+      const batch: Batch = { replies: [], expected: commands.length, sentAt: Date.now(), resolve, reject, abandoned: false, timer: undefined! };
+      batch.timer = setTimeout(() => this.timedOut(connection, batch), this.options.replyTimeoutMs);
+      connection.batches.push(batch);
       connection.socket.write(encodeCommands(commands));
     });
   }
 
+  private timedOut(connection: Connection, batch: Batch) {
+    batch.abandoned = true;
+    batch.reject(new Error(`Redis did not answer within ${this.options.replyTimeoutMs} ms`));
+    const oldest = connection.batches[0];
+    if (oldest && connection.lastReplyAt < oldest.sentAt && Date.now() - oldest.sentAt >= this.options.deadAfterMs) {
+      this.drop(connection, new Error(`Redis answered nothing for ${this.options.deadAfterMs} ms`));
+    }
+  }
+
   private onReply(connection: Connection, reply: Reply) {
+    connection.lastReplyAt = Date.now();
     const batch = connection.batches[0];
     if (!batch) {
       this.drop(connection, new Error("Redis sent a reply nobody asked for"));
@@ -157,7 +206,7 @@ export class ScriptPipe {
     if (batch.replies.length === batch.expected) {
       connection.batches.shift();
       clearTimeout(batch.timer);
-      batch.resolve(batch.replies);
+      if (!batch.abandoned) batch.resolve(batch.replies);
     }
   }
 
@@ -183,13 +232,11 @@ export class ScriptPipe {
   }
 
   private async open(): Promise<Connection> {
-    const url = new URL(this.url);
-    const port = Number(url.port || 6379);
-    const host = url.hostname.replace(/^\[|\]$/g, "") || "127.0.0.1";
-    const secure = url.protocol === "rediss:";
+    const { host, port, secure, username, password, db } = this.target;
     const socket = secure ? tls.connect({ host, port, servername: host }) : net.connect({ host, port });
     socket.setNoDelay(true);
-    const connection: Connection = { socket, batches: [] };
+    socket.setKeepAlive(true, 10_000);
+    const connection: Connection = { socket, batches: [], lastReplyAt: Date.now(), scriptsVersion: -1 };
     const reader = new ReplyReader((reply) => this.onReply(connection, reply));
     socket.on("data", (chunk: Buffer) => {
       try {
@@ -206,7 +253,7 @@ export class ScriptPipe {
       const error = connection.error ?? new Error("the Redis connection closed before it answered");
       for (const batch of connection.batches.splice(0)) {
         clearTimeout(batch.timer);
-        batch.reject(error);
+        if (!batch.abandoned) batch.reject(error);
       }
     });
     await new Promise<void>((resolve, reject) => {
@@ -223,14 +270,10 @@ export class ScriptPipe {
       });
     });
     const setup: string[][] = [];
-    const password = decodeURIComponent(url.password);
-    const username = decodeURIComponent(url.username);
     if (password) setup.push(username ? ["AUTH", username, password] : ["AUTH", password]);
-    const db = Number(url.pathname.slice(1) || 0);
-    if (db) setup.push(["SELECT", String(db)]);
-    for (const lua of this.scripts.values()) setup.push(["SCRIPT", "LOAD", lua]);
+    if (db !== 0) setup.push(["SELECT", String(db)]);
     const replies = await this.send(connection, setup.length > 0 ? setup : [["PING"]]);
-    const failed = replies.find((reply) => reply instanceof RedisReplyError);
+    const failed = replies.find((reply) => reply instanceof RedisReplyError && !(setup[0]?.[0] === "AUTH" && reply === replies[0] && NO_PASSWORD_SET.test(reply.message)));
     if (failed || this.closed) {
       socket.destroy();
       throw failed ?? new Error("the counter connection is closed");
@@ -238,4 +281,20 @@ export class ScriptPipe {
     this.current = connection;
     return connection;
   }
+}
+
+/** redis://[user[:password]@]host[:port][/db] or rediss:// (TLS); anything else is refused. */
+export function parseRedisUrl(value: string) {
+  const url = new URL(value);
+  if (url.protocol !== "redis:" && url.protocol !== "rediss:") throw new Error(`REDIS_URL must start with redis:// or rediss://, not ${url.protocol}//`);
+  const path = url.pathname.replace(/^\//, "");
+  if (!/^\d*$/.test(path)) throw new Error(`REDIS_URL's database must be a number, not "${path}"`);
+  return {
+    host: url.hostname.replace(/^\[|\]$/g, "") || "127.0.0.1",
+    port: Number(url.port || 6379),
+    secure: url.protocol === "rediss:",
+    username: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+    db: Number(path || 0),
+  };
 }

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import type Redis from "ioredis";
 import type { Result } from "ioredis";
 
@@ -95,12 +94,6 @@ const MARK_READY = `
 if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[1]) return 1 end
 return 0
 `;
-
-const sha1 = (lua: string) => createHash("sha1").update(lua).digest("hex");
-
-/** What the counter writes call by EVALSHA (the counter connection loads both when it opens). */
-export const APPLY_SHA = sha1(APPLY_SCRIPT);
-export const REPLACE_SHA = sha1(REPLACE_SCRIPT);
 
 declare module "ioredis" {
   interface RedisCommander<Context> {
