@@ -18,15 +18,16 @@ export async function applyCounters(outboxId: number, events: PreparedEvent[]): 
     if (list) list.push(event);
     else byCustomer.set(event.customerId, [event]);
   }
-  const pipe = counterPipe();
-  const sha = pipe.script(APPLY_SCRIPT);
   const ttl = String(MARKER_TTL_SECONDS);
-  const commands: string[][] = [["EXISTS", COUNTERS_READY_KEY]];
-  for (const [customerId, list] of byCustomer) {
-    const { keys, argv } = counterArguments(customerId, foldEvents(list));
-    commands.push(["EVALSHA", sha, String(keys.length + 1), appliedMarkerKey(customerId, outboxId), ...keys, ttl, ...argv]);
-  }
   try {
+    // Inside the try: whatever goes wrong here, the events are committed and the outbox repairs them.
+    const pipe = counterPipe();
+    const sha = pipe.script(APPLY_SCRIPT);
+    const commands: string[][] = [["EXISTS", COUNTERS_READY_KEY]];
+    for (const [customerId, list] of byCustomer) {
+      const { keys, argv } = counterArguments(customerId, foldEvents(list));
+      commands.push(["EVALSHA", sha, String(keys.length + 1), appliedMarkerKey(customerId, outboxId), ...keys, ttl, ...argv]);
+    }
     const replies = await pipe.exec(commands);
     if (replies[0] === 0) requestRebuild("counters not ready (Redis empty?)");
     const failed = replies.find((reply) => reply instanceof Error);
