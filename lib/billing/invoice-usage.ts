@@ -27,7 +27,11 @@ export async function usageFromEventLog(connection: Sql, windows: { customerId: 
       ? connection<{ rows: string }[]>`
           select coalesce(json_agg(json_build_array(w.i, m.code, trim_scale(${counterValueSql(connection, "t", "m")})::text)), '[]')::text as rows
           from unnest(${customerIds}::int8[], ${starts}::int8[]) with ordinality as w(customer_id, period_ms, i)
-          join usage_period_totals t on t.customer_id = w.customer_id and t.period_start = timestamptz 'epoch' + w.period_ms * interval '1 millisecond'
+          -- One index lookup per window, whatever the statistics say: "offset 0" keeps the lateral
+          -- subquery from being flattened into a join, which the planner turned into a hash join
+          -- over every totals row, chunk after chunk (three times the time of the lookups).
+          cross join lateral (select * from usage_period_totals t
+            where t.customer_id = w.customer_id and t.period_start = timestamptz 'epoch' + w.period_ms * interval '1 millisecond' offset 0) t
           join unnest(${connection.array(counted.map((m) => m.id))}::int4[], ${connection.array(counted.map((m) => m.code))}::text[], ${connection.array(counted.map((m) => m.aggregation))}::text[])
             as m(id, code, aggregation) on m.id = t.metric_id`
       : [{ rows: "[]" }],
