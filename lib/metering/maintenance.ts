@@ -38,6 +38,11 @@ export function requestRebuild(reason: string): Promise<void> {
   return s.rebuilding;
 }
 
+/** Resolves once the rebuild this process started, if any, has finished (it never rejects). */
+export function rebuildSettled(): Promise<void> {
+  return local().rebuilding ?? Promise.resolve();
+}
+
 /** True per row when Redis holds the applied marker of every customer in it. */
 async function appliedInRedis(rows: { id: string; customer_ids: string[] }[]): Promise<boolean[]> {
   const pipeline = redis().pipeline();

@@ -139,8 +139,12 @@ export async function seedLiveEvents() {
   const { ingestEvents } = await import("../../lib/metering/ingest");
   const { closeDb } = await import("../../lib/db/client");
   const { closeRedis } = await import("../../lib/redis/client");
+  const { rebuildSettled } = await import("../../lib/metering/maintenance");
   try {
     await ingestEvents(DEMO_CUSTOMERS.map((c) => ({ id: `seed-live-${c.externalId}`, customer: c.externalId, metric: "api_calls", quantity: 1 })));
+    // Redis was empty, so the ingest started a counter rebuild: let it finish before closing the
+    // connections it uses (the server then finds the counters ready).
+    await rebuildSettled();
   } finally {
     await closeDb();
     await closeRedis();
