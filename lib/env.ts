@@ -1,8 +1,9 @@
 import { z } from "zod";
 
-const envSchema = z.object({
+export const envSchema = z.object({
   DATABASE_URL: z.string().url({ message: "DATABASE_URL must be a postgres:// URL" }),
-  REDIS_URL: z.string().url({ message: "REDIS_URL must be a redis:// URL" }),
+  // The counter connection (lib/redis/script-pipe.ts) speaks to these two schemes only: refused at start, not at the first write.
+  REDIS_URL: z.string().regex(/^rediss?:\/\/[^\s]+$/, { message: "REDIS_URL must be a redis:// or rediss:// URL" }),
   BOOTSTRAP_API_KEY: z.string().min(32).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Max concurrent group-commit flushes (Node and Postgres overlap work). */
