@@ -281,7 +281,8 @@ export class GroupCommitter {
             count++;
           }
         }
-        // Repeats still arriving: keep skipping the plain insert while they do.
+        // Rows still skipped (repeats, or events of a closed period, which a plain insert would
+        // keep out too): keep skipping the plain insert while they come.
         if (!plain && count < rows.length) this.expectRepeats();
         return {
           deliveries: result.deliveries ? result.deliveries.map(Number) : [],

@@ -115,8 +115,7 @@ export class ScriptPipe {
   private connecting: Promise<Connection> | undefined;
   private failedAt = 0;
   private lastError: Error | undefined;
-  private readonly scripts = new Map<string, string>(); // sha -> lua
-  private readonly shaOf = new Map<string, string>(); // lua -> sha
+  private readonly scripts = new Map<string, string>(); // lua -> sha
   private scriptsVersion = 0;
   private closed = false;
   private readonly options: ScriptPipeOptions;
@@ -129,11 +128,10 @@ export class ScriptPipe {
 
   /** Registers a Lua script (loaded on the connection before it is needed) and returns the SHA to call it by. */
   script(lua: string): string {
-    let sha = this.shaOf.get(lua);
+    let sha = this.scripts.get(lua);
     if (sha === undefined) {
       sha = createHash("sha1").update(lua).digest("hex");
-      this.shaOf.set(lua, sha);
-      this.scripts.set(sha, lua);
+      this.scripts.set(lua, sha);
       this.scriptsVersion++;
     }
     return sha;
@@ -161,7 +159,7 @@ export class ScriptPipe {
 
   private async loadScripts(connection: Connection) {
     const version = this.scriptsVersion;
-    const replies = await this.send(connection, [...this.scripts.values()].map((lua) => ["SCRIPT", "LOAD", lua]));
+    const replies = await this.send(connection, [...this.scripts.keys()].map((lua) => ["SCRIPT", "LOAD", lua]));
     const failed = replies.find((reply) => reply instanceof RedisReplyError);
     if (failed) throw failed;
     connection.scriptsVersion = version;
@@ -272,8 +270,9 @@ export class ScriptPipe {
     const setup: string[][] = [];
     if (password) setup.push(username ? ["AUTH", username, password] : ["AUTH", password]);
     if (db !== 0) setup.push(["SELECT", String(db)]);
-    const replies = await this.send(connection, setup.length > 0 ? setup : [["PING"]]);
-    const failed = replies.find((reply) => reply instanceof RedisReplyError && !(setup[0]?.[0] === "AUTH" && reply === replies[0] && NO_PASSWORD_SET.test(reply.message)));
+    if (setup.length === 0) setup.push(["PING"]);
+    const replies = await this.send(connection, setup);
+    const failed = replies.find((reply, i) => reply instanceof RedisReplyError && !(setup[i][0] === "AUTH" && NO_PASSWORD_SET.test(reply.message)));
     if (failed || this.closed) {
       socket.destroy();
       throw failed ?? new Error("the counter connection is closed");
