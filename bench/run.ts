@@ -11,13 +11,14 @@ import Redis from "ioredis";
 import { buildIfStale, NEXT_BIN } from "../scripts/lib/build";
 import { rebuildCalendarMonthTotals } from "../scripts/lib/period-totals";
 import { ensureDatabase, runMigrations } from "../scripts/lib/migrate";
+import { serverPort } from "../scripts/lib/ports";
 import { DATA_DIR, ensurePostgres, log, ROOT, startRedis } from "../scripts/lib/services";
 import { httpClient, percentile, runFor } from "./lib/http";
 import { benchInvoiceRun } from "./invoice-run";
 
-const PORT = 39990;
-const BARE_PORT = 39989;
-const REDIS_PORT = 56390;
+const PORT = serverPort();
+const BARE_PORT = serverPort();
+const REDIS_PORT = serverPort();
 const API_KEY = "mk_live_bench000000000000000000000000000000000000000";
 const CUSTOMERS = 1000;
 const PRELOADED_EVENTS = 5_000_000;

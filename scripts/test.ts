@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { buildIfStale } from "./lib/build";
 import { ensureDatabase, runMigrations } from "./lib/migrate";
+import { serverPort } from "./lib/ports";
 import { DATA_DIR, ensureChromium, ensurePostgres, log, ROOT, startRedis } from "./lib/services";
 
 /** --only unit|int|e2e, or several joined by commas: runs just those suites. */
@@ -20,7 +21,7 @@ if (only && (only.size === 0 || [...only].some((suite) => !SUITES.includes(suite
 const runs = (suite: string) => !only || only.has(suite);
 /** Anything else on the command line narrows the Vitest run (file name filters). */
 const filters = process.argv.slice(2).filter((arg, i, all) => arg !== "--only" && all[i - 1] !== "--only");
-const TEST_REDIS_PORT = Number(process.env.METERLINE_TEST_REDIS_PORT ?? 56380);
+const TEST_REDIS_PORT = Number(process.env.METERLINE_TEST_REDIS_PORT ?? serverPort());
 
 const stops: Array<() => void> = [];
 const stopAll = () => stops.splice(0).reverse().forEach((stop) => stop());
@@ -67,7 +68,7 @@ try {
   if (runs("e2e")) {
     const chromium = ensureChromium();
     const playwright = path.join(ROOT, "node_modules", "@playwright", "test", "cli.js");
-    ok = run("browser journeys", process.execPath, [playwright, "test"], { ...env, CHROMIUM_PATH: chromium }) && ok;
+    ok = run("browser journeys", process.execPath, [playwright, "test"], { ...env, CHROMIUM_PATH: chromium, E2E_PORT: process.env.E2E_PORT ?? String(serverPort()) }) && ok;
   }
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);

@@ -4,10 +4,11 @@ import path from "node:path";
 import { mkdtempSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import "./helpers/env";
+import { serverPort } from "../scripts/lib/ports";
 import { startRedis } from "../scripts/lib/services";
 
 // This file's server and counter reads use a Redis of their own, which the test restarts empty.
-const REDIS_PORT = 56400 + Math.floor(Math.random() * 200);
+const REDIS_PORT = serverPort();
 process.env.REDIS_URL = `redis://127.0.0.1:${REDIS_PORT}`;
 
 const { periodContaining } = await import("@/lib/billing/periods");

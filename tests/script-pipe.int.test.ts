@@ -4,11 +4,12 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import "./helpers/env";
+import { serverPort } from "../scripts/lib/ports";
 import { startRedis } from "../scripts/lib/services";
 import { RedisReplyError, ScriptPipe } from "@/lib/redis/script-pipe";
 
 // A Redis of this file's own: the tests flush its scripts, pause it and restart it.
-const PORT = 56600 + Math.floor(Math.random() * 200);
+const PORT = serverPort();
 const URL_ = `redis://127.0.0.1:${PORT}`;
 const dir = mkdtempSync(path.join(os.tmpdir(), "meterline-pipe-"));
 const cli = (...args: string[]) => spawnSync("redis-cli", ["-p", String(PORT), ...args], { encoding: "utf8" }).stdout.trim();

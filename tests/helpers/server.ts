@@ -1,16 +1,29 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { NEXT_BIN } from "../../scripts/lib/build";
+import { serverPort } from "../../scripts/lib/ports";
 import { ROOT } from "../../scripts/lib/services";
 import { WORKER_ARGS } from "../../scripts/lib/worker";
 import { TEST_API_KEY, TEST_AUTH_SECRET, TEST_DATABASE_URL, TEST_REDIS_URL } from "./env";
 
-let nextPort = 39100 + Math.floor(Math.random() * 500);
-
 export type TestServer = { url: string; port: number; process: ChildProcess; output: () => string; stop: () => Promise<void>; kill: () => Promise<void> };
 
-/** Starts the production build (`next start`) on loopback with the test database and Redis. */
+/**
+ * Starts the production build (`next start`) on loopback with the test database and Redis. Without a
+ * port of the caller's, it takes a free one, and another if something took that one first.
+ */
 export async function startServer(options: { port?: number; env?: Record<string, string> } = {}): Promise<TestServer> {
-  const port = options.port ?? nextPort++;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startServerOn(options.port ?? serverPort(), options.env);
+    } catch (error) {
+      if (options.port !== undefined || attempt >= 5 || !(error instanceof PortTaken)) throw error;
+    }
+  }
+}
+
+class PortTaken extends Error {}
+
+async function startServerOn(port: number, extraEnv: Record<string, string> = {}): Promise<TestServer> {
   let output = "";
   const child = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: ROOT,
@@ -23,7 +36,7 @@ export async function startServer(options: { port?: number; env?: Record<string,
       AUTH_SECRET: TEST_AUTH_SECRET,
       AUTH_SIGN_IN_PER_MINUTE: "1000",
       LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
-      ...options.env,
+      ...extraEnv,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -32,7 +45,10 @@ export async function startServer(options: { port?: number; env?: Record<string,
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`next start exited early:\n${output}`);
+    if (child.exitCode !== null) {
+      const Failure = /EADDRINUSE/.test(output) ? PortTaken : Error;
+      throw new Failure(`next start exited early:\n${output}`);
+    }
     try {
       if ((await fetch(`${url}/api/health`)).ok) break;
     } catch {
