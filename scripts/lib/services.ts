@@ -4,7 +4,7 @@
  * listen on loopback only, on ports of their own so they never collide with a system server.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, chownSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, chownSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import os from "node:os";
@@ -165,17 +165,44 @@ export function redisServerBinary(): string {
   return again;
 }
 
-/** Starts a Redis server without persistence: Postgres is the source of truth, counters are rebuilt. */
+/** The pid in a Redis data folder's pid file, if that process is still a running redis-server. */
+function runningRedisPid(pidFile: string): number | null {
+  try {
+    const pid = Number(readFileSync(pidFile, "utf8").trim());
+    if (!Number.isInteger(pid) || pid <= 0) return null;
+    if (existsSync("/proc/self")) return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("redis-server") ? pid : null;
+    process.kill(pid, 0); // no /proc: alive is all that can be told
+    return pid;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Starts a Redis server without persistence: Postgres is the source of truth, counters are rebuilt.
+ * A server a crashed run left on the same folder is stopped first, and the new one must be the one
+ * that answers (its pid file names a live process), not whatever else listens on the port.
+ */
 export async function startRedis(port: number, dir: string): Promise<() => void> {
   const binary = redisServerBinary();
   mkdirSync(dir, { recursive: true });
   const pidFile = path.join(dir, "redis.pid");
+  const leftover = runningRedisPid(pidFile);
+  if (leftover !== null) {
+    process.kill(leftover, "SIGTERM");
+    for (let i = 0; i < 50 && runningRedisPid(pidFile) === leftover; i++) await new Promise((r) => setTimeout(r, 100));
+  }
+  rmSync(pidFile, { force: true });
   const result = spawnSync(binary, [
     "--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no",
     "--daemonize", "yes", "--pidfile", pidFile, "--logfile", path.join(dir, "redis.log"),
   ]);
   if (result.status !== 0) throw new Error(`redis-server failed to start: ${result.stderr}`);
   await waitForPort(port, 20_000);
+  for (let i = 0; runningRedisPid(pidFile) === null; i++) {
+    if (i >= 50) throw new Error(`redis-server did not start on 127.0.0.1:${port}; see ${path.join(dir, "redis.log")}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
   return () => {
     spawnSync(which("redis-cli") ?? "redis-cli", ["-p", String(port), "shutdown", "nosave"]);
   };
