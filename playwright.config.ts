@@ -1,7 +1,8 @@
 import { defineConfig, devices } from "@playwright/test";
 
 /** Browser journeys in the machine's Chromium against `next start` on loopback (see scripts/test.ts). */
-const PORT = Number(process.env.E2E_PORT ?? 39300);
+// npm test passes a free port; run alone, a fixed one below Linux's range for outgoing connections.
+const PORT = Number(process.env.E2E_PORT ?? 29300);
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 export default defineConfig({

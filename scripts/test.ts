@@ -22,6 +22,9 @@ const runs = (suite: string) => !only || only.has(suite);
 /** Anything else on the command line narrows the Vitest run (file name filters). */
 const filters = process.argv.slice(2).filter((arg, i, all) => arg !== "--only" && all[i - 1] !== "--only");
 const TEST_REDIS_PORT = Number(process.env.METERLINE_TEST_REDIS_PORT ?? serverPort());
+const E2E_PORT = process.env.E2E_PORT ?? String(serverPort());
+// The test files pick ports for their own servers: not these.
+process.env.METERLINE_PORTS_IN_USE = [process.env.METERLINE_PORTS_IN_USE, TEST_REDIS_PORT, E2E_PORT].filter(Boolean).join(",");
 
 const stops: Array<() => void> = [];
 const stopAll = () => stops.splice(0).reverse().forEach((stop) => stop());
@@ -68,7 +71,7 @@ try {
   if (runs("e2e")) {
     const chromium = ensureChromium();
     const playwright = path.join(ROOT, "node_modules", "@playwright", "test", "cli.js");
-    ok = run("browser journeys", process.execPath, [playwright, "test"], { ...env, CHROMIUM_PATH: chromium, E2E_PORT: process.env.E2E_PORT ?? String(serverPort()) }) && ok;
+    ok = run("browser journeys", process.execPath, [playwright, "test"], { ...env, CHROMIUM_PATH: chromium, E2E_PORT }) && ok;
   }
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);

@@ -1,7 +1,7 @@
 /**
  * Starts the PostgreSQL and Redis servers Meterline needs when the environment does not
  * name them (DATABASE_URL / REDIS_URL). Data lives under .data/ (git-ignored); servers
- * listen on loopback only, on ports of their own so they never collide with a system server.
+ * listen on loopback only, on ports of their own, apart from a system server's.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, chownSync, writeFileSync } from "node:fs";
@@ -165,14 +165,20 @@ export function redisServerBinary(): string {
   return again;
 }
 
-/** The pid in a Redis data folder's pid file, if that process is still a running redis-server. */
-function runningRedisPid(pidFile: string): number | null {
+const redisCli = () => which("redis-cli") ?? "redis-cli";
+
+/** The process id of the Redis server answering on a loopback port (INFO server), or null. */
+function redisProcessId(port: number): number | null {
+  const info = spawnSync(redisCli(), ["-h", "127.0.0.1", "-p", String(port), "info", "server"], { encoding: "utf8", timeout: 3_000 });
+  const match = /^process_id:(\d+)/m.exec(info.stdout ?? "");
+  return match ? Number(match[1]) : null;
+}
+
+/** A number written in a file of a Redis data folder (its pid file, our port file), or null. */
+function readNumber(file: string): number | null {
   try {
-    const pid = Number(readFileSync(pidFile, "utf8").trim());
-    if (!Number.isInteger(pid) || pid <= 0) return null;
-    if (existsSync("/proc/self")) return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("redis-server") ? pid : null;
-    process.kill(pid, 0); // no /proc: alive is all that can be told
-    return pid;
+    const value = Number(readFileSync(file, "utf8").trim());
+    return Number.isInteger(value) && value > 0 ? value : null;
   } catch {
     return null;
   }
@@ -180,31 +186,37 @@ function runningRedisPid(pidFile: string): number | null {
 
 /**
  * Starts a Redis server without persistence: Postgres is the source of truth, counters are rebuilt.
- * A server a crashed run left on the same folder is stopped first, and the new one must be the one
- * that answers (its pid file names a live process), not whatever else listens on the port.
+ * A server a crashed run left on the same folder is shut down first, but only once it has said so
+ * itself: the server on the port recorded in the folder reports the pid recorded there. The new
+ * server must likewise be the one answering on its port, not whatever else listens there.
  */
 export async function startRedis(port: number, dir: string): Promise<() => void> {
   const binary = redisServerBinary();
   mkdirSync(dir, { recursive: true });
   const pidFile = path.join(dir, "redis.pid");
-  const leftover = runningRedisPid(pidFile);
-  if (leftover !== null) {
-    process.kill(leftover, "SIGTERM");
-    for (let i = 0; i < 50 && runningRedisPid(pidFile) === leftover; i++) await new Promise((r) => setTimeout(r, 100));
+  const portFile = path.join(dir, "redis.port");
+  const oldPid = readNumber(pidFile);
+  const oldPort = readNumber(portFile);
+  if (oldPid !== null && oldPort !== null && redisProcessId(oldPort) === oldPid) {
+    spawnSync(redisCli(), ["-h", "127.0.0.1", "-p", String(oldPort), "shutdown", "nosave"], { timeout: 10_000 });
+    for (let i = 0; i < 50 && (await portOpen(oldPort)); i++) await new Promise((r) => setTimeout(r, 100));
   }
   rmSync(pidFile, { force: true });
+  writeFileSync(portFile, `${port}\n`);
   const result = spawnSync(binary, [
     "--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no",
     "--daemonize", "yes", "--pidfile", pidFile, "--logfile", path.join(dir, "redis.log"),
   ]);
   if (result.status !== 0) throw new Error(`redis-server failed to start: ${result.stderr}`);
   await waitForPort(port, 20_000);
-  for (let i = 0; runningRedisPid(pidFile) === null; i++) {
-    if (i >= 50) throw new Error(`redis-server did not start on 127.0.0.1:${port}; see ${path.join(dir, "redis.log")}`);
+  for (let i = 0; ; i++) {
+    const pid = readNumber(pidFile);
+    if (pid !== null && redisProcessId(port) === pid) break;
+    if (i >= 50) throw new Error(`redis-server did not start on 127.0.0.1:${port} (something else answers there?); see ${path.join(dir, "redis.log")}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return () => {
-    spawnSync(which("redis-cli") ?? "redis-cli", ["-p", String(port), "shutdown", "nosave"]);
+    spawnSync(redisCli(), ["-h", "127.0.0.1", "-p", String(port), "shutdown", "nosave"]);
   };
 }
 

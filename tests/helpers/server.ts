@@ -42,10 +42,13 @@ async function startServerOn(port: number, extraEnv: Record<string, string> = {}
   });
   child.stdout?.on("data", (chunk) => (output = (output + chunk).slice(-20_000)));
   child.stderr?.on("data", (chunk) => (output = (output + chunk).slice(-20_000)));
+  // "close" comes once the output pipes are drained too: the reason for an early exit is read whole.
+  const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) {
+      await Promise.race([closed, new Promise((r) => setTimeout(r, 2_000))]);
       const Failure = /EADDRINUSE/.test(output) ? PortTaken : Error;
       throw new Failure(`next start exited early:\n${output}`);
     }
