@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ApiError } from "@/lib/http/api-error";
 import { rate } from "./rate";
 import { pricingSchema, type Charge, type Pricing } from "./pricing-schema";
 
@@ -83,5 +84,34 @@ describe("rate: golden cases (cents)", () => {
       { metric: "m", model: "volume", tiers: [{ upTo: "10", unitPrice: "1", flatFee: "5" }, { upTo: null, unitPrice: "0.5" }] },
     ];
     expect(rate(pricing(charges), usage({})).total).toBe(0);
+  });
+
+  it("refuses an amount a JSON number cannot hold exactly, on a line or in the sum, instead of rounding it", () => {
+    const perUnit = pricing([{ metric: "a", model: "per_unit", unitPrice: "1" }, { metric: "b", model: "per_unit", unitPrice: "1" }]);
+    // 2^53 - 1 minor units is the largest amount stated exactly.
+    expect(rate(perUnit, usage({ a: "90071992547409.91" })).total).toBe(Number.MAX_SAFE_INTEGER);
+    const refused = (quantities: Record<string, string>) => {
+      try {
+        rate(perUnit, usage(quantities));
+      } catch (error) {
+        return error instanceof ApiError ? error.code : String(error);
+      }
+      return "priced";
+    };
+    expect(refused({ a: "90071992547409.92" })).toBe("amount_out_of_range");
+    expect(refused({ a: "50000000000000", b: "50000000000000" })).toBe("amount_out_of_range");
+    const taxed = pricing([{ metric: "a", model: "per_unit", unitPrice: "1" }], { taxRate: "0.5" });
+    expect(() => rate(taxed, usage({ a: "80000000000000" }))).toThrow(/exactly/);
+  });
+
+  it("prices one charge object right under two currencies (what it works out once is kept per currency)", () => {
+    const charge = pricingSchema.parse({ currency: "USD", interval: "month", charges: [{ metric: "m", model: "graduated", tiers: [{ upTo: "10", unitPrice: "1.255", flatFee: "2" }, { upTo: null, unitPrice: "0.5" }] }] }).charges[0];
+    const usd = { ...pricing([]), currency: "USD", charges: [charge] } as Pricing;
+    const jpy = { ...pricing([]), currency: "JPY", charges: [charge] } as Pricing;
+    // 10 x 1.255 + 2 = 14.55 and 2 x 0.5 = 1.00: 1455 + 100 cents, or 15 (14.55 half-up) + 1 yen.
+    for (let i = 0; i < 2; i++) {
+      expect(rate(usd, usage({ m: "12" })).lines.map((l) => l.amount)).toEqual([1455, 100]);
+      expect(rate(jpy, usage({ m: "12" })).lines.map((l) => l.amount)).toEqual([15, 1]);
+    }
   });
 });

@@ -1,5 +1,5 @@
 import type { Currency } from "./currencies";
-import { Dec, dec, minorToNumber, roundHalfUp, toMinorUnits } from "./money";
+import { addMinor, Dec, dec, minorScale, minorToNumber, roundMinor, toMinorUnits, ZERO } from "./money";
 import type { Period } from "./periods";
 import type { Charge, Pricing } from "./pricing-schema";
 import { rateGraduated } from "./charges/graduated";
@@ -38,22 +38,22 @@ const assertNever = (value: never): never => {
   throw new Error(`unhandled charge model: ${JSON.stringify(value)}`);
 };
 
-function rateCharge(charge: Charge, total: Dec): ChargePart[] {
+function rateCharge(charge: Charge, total: Dec, scale: Dec): ChargePart[] {
   switch (charge.model) {
     case "per_unit":
-      return ratePerUnit(charge, total);
+      return ratePerUnit(charge, total, scale);
     case "graduated":
-      return rateGraduated(charge, total);
+      return rateGraduated(charge, total, scale);
     case "volume":
-      return rateVolume(charge, total);
+      return rateVolume(charge, total, scale);
     case "package":
-      return ratePackage(charge, total);
+      return ratePackage(charge, total, scale);
     default:
       return assertNever(charge);
   }
 }
 
-type FixedAmounts = { baseFee: bigint; minimum: bigint; taxRate: Dec };
+type FixedAmounts = { scale: Dec; baseFee: number; minimum: number; taxRate: Dec | null };
 const fixed = new WeakMap<Pricing, FixedAmounts>();
 
 /** A pricing's base fee and minimum in minor units and its tax rate, worked out once per pricing object. */
@@ -61,34 +61,49 @@ function fixedAmounts(pricing: Pricing): FixedAmounts {
   let amounts = fixed.get(pricing);
   if (amounts === undefined) {
     const currency = pricing.currency as Currency;
+    const taxRate = dec(pricing.taxRate);
     amounts = {
-      baseFee: toMinorUnits(dec(pricing.baseFee), currency),
-      minimum: toMinorUnits(dec(pricing.minimumCommitment), currency),
-      taxRate: dec(pricing.taxRate),
+      scale: minorScale(currency),
+      baseFee: minorToNumber(toMinorUnits(dec(pricing.baseFee), currency)),
+      minimum: minorToNumber(toMinorUnits(dec(pricing.minimumCommitment), currency)),
+      taxRate: taxRate.isZero() ? null : taxRate,
     };
     fixed.set(pricing, amounts);
   }
   return amounts;
 }
 
+/** The period as ISO strings, kept for the last period seen (a run rates thousands of invoices of one period). */
+let lastPeriod: { startMs: number; endMs: number; text: { start: string; end: string } } | null = null;
+function periodText(period: Period): { start: string; end: string } {
+  const startMs = period.start.getTime();
+  const endMs = period.end.getTime();
+  if (lastPeriod === null || lastPeriod.startMs !== startMs || lastPeriod.endMs !== endMs) {
+    lastPeriod = { startMs, endMs, text: { start: period.start.toISOString(), end: period.end.toISOString() } };
+  }
+  return { ...lastPeriod.text };
+}
+
 /**
  * The one pricing function: live estimates and invoices both call it, so for the same usage
  * they agree to the cent. `usage` maps metric codes to the period's aggregated quantity
- * (decimal strings); metrics without a charge are not billed. Pure: no I/O, no floats.
+ * (decimal strings); metrics without a charge are not billed. Pure: no I/O, no floats (amounts
+ * are integer minor units, checked to stay within what a JSON number holds exactly).
  */
 export function rate(pricing: Pricing, usage: ReadonlyMap<string, string>, period: Period | null = null): Rating {
   const currency = pricing.currency as Currency;
   const lines: LineItem[] = [];
-  const { baseFee, minimum, taxRate } = fixedAmounts(pricing);
-  if (baseFee > 0n) {
-    lines.push({ kind: "base_fee", metric: null, model: null, tier: null, description: "Base fee", quantity: "1", unitPrice: pricing.baseFee, flatFee: "0", amount: minorToNumber(baseFee) });
+  const { scale, baseFee, minimum, taxRate } = fixedAmounts(pricing);
+  if (baseFee > 0) {
+    lines.push({ kind: "base_fee", metric: null, model: null, tier: null, description: "Base fee", quantity: "1", unitPrice: pricing.baseFee, flatFee: "0", amount: baseFee });
   }
   let subtotal = baseFee;
   for (const charge of pricing.charges) {
-    const total = new Dec(usage.get(charge.metric) ?? "0");
-    for (const part of rateCharge(charge, total)) {
-      const amount = toMinorUnits(part.amount, currency);
-      subtotal += amount;
+    const quantity = usage.get(charge.metric);
+    const total = quantity === undefined || quantity === "0" ? ZERO : new Dec(quantity);
+    for (const part of rateCharge(charge, total, scale)) {
+      const amount = roundMinor(part.amount);
+      subtotal = addMinor(subtotal, amount);
       lines.push({
         kind: "usage",
         metric: charge.metric,
@@ -98,23 +113,23 @@ export function rate(pricing: Pricing, usage: ReadonlyMap<string, string>, perio
         quantity: part.quantity,
         unitPrice: part.unitPrice,
         flatFee: part.flatFee,
-        amount: minorToNumber(amount),
+        amount,
       });
     }
   }
   if (subtotal < minimum) {
     const shortfall = minimum - subtotal;
-    lines.push({ kind: "minimum_commitment", metric: null, model: null, tier: null, description: "Minimum commitment shortfall", quantity: "1", unitPrice: pricing.minimumCommitment, flatFee: "0", amount: minorToNumber(shortfall) });
+    lines.push({ kind: "minimum_commitment", metric: null, model: null, tier: null, description: "Minimum commitment shortfall", quantity: "1", unitPrice: pricing.minimumCommitment, flatFee: "0", amount: shortfall });
     subtotal = minimum;
   }
-  const tax = roundHalfUp(new Dec(minorToNumber(subtotal)).times(taxRate));
+  const tax = taxRate === null || subtotal === 0 ? 0 : roundMinor(new Dec(subtotal).times(taxRate));
   return {
     currency,
-    period: period ? { start: period.start.toISOString(), end: period.end.toISOString() } : null,
+    period: period ? periodText(period) : null,
     lines,
-    subtotal: minorToNumber(subtotal),
+    subtotal,
     taxRate: pricing.taxRate,
-    tax: minorToNumber(tax),
-    total: minorToNumber(subtotal + tax),
+    tax,
+    total: addMinor(subtotal, tax),
   };
 }

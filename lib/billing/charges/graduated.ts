@@ -1,19 +1,45 @@
-import { atLeastZero, Dec, dec, decText, ZERO } from "../money";
-import type { ChargePart } from "./types";
+import { atLeastZero, Dec, dec, ZERO } from "../money";
+import { preparedFor, type ChargePart } from "./types";
 
 type Tier = { upTo: string | null; unitPrice: string; flatFee?: string };
+type Charge = { included?: string; tiers: Tier[] };
 
-const firstUnits = new Map<string, string>();
-/** "1" for the first tier, else the previous tier's upTo + 1 (memoized: tiers repeat on every invoice). */
-function lowerText(previousUpTo: string | null): string {
-  if (previousUpTo === null) return "1";
-  let text = firstUnits.get(previousUpTo);
-  if (text === undefined) {
-    text = dec(previousUpTo).plus(1).toFixed();
-    if (firstUnits.size >= 10_000) firstUnits.clear();
-    firstUnits.set(previousUpTo, text);
-  }
-  return text;
+type PreparedTier = {
+  /** The previous tier's upTo (0 for the first): usage above it falls in this tier. */
+  lower: Dec;
+  upTo: Dec | null;
+  /** Where billing starts in this tier: its lower bound, or the end of the free allowance if higher. */
+  start: Dec;
+  priceMinor: Dec;
+  flatMinor: Dec | null;
+  description: string;
+  unitPrice: string;
+  flatFee: string;
+};
+type Prepared = { scale: Dec; tiers: PreparedTier[] };
+
+const cache = new WeakMap<Charge, Prepared>();
+
+function prepare(charge: Charge, scale: Dec): Prepared {
+  const included = dec(charge.included ?? "0");
+  let lower = ZERO;
+  const tiers = charge.tiers.map((tier, i): PreparedTier => {
+    const upTo = tier.upTo === null ? null : dec(tier.upTo);
+    const flatFee = dec(tier.flatFee ?? "0");
+    const prepared = {
+      lower,
+      upTo,
+      start: lower.gt(included) ? lower : included,
+      priceMinor: dec(tier.unitPrice).times(scale),
+      flatMinor: flatFee.isZero() ? null : flatFee.times(scale),
+      description: `tier ${i + 1}: ${i === 0 ? "1" : lower.plus(1).toFixed()} to ${tier.upTo ?? "∞"}`,
+      unitPrice: tier.unitPrice,
+      flatFee: flatFee.toFixed(),
+    };
+    if (upTo !== null) lower = upTo;
+    return prepared;
+  });
+  return { scale, tiers };
 }
 
 /**
@@ -21,30 +47,26 @@ function lowerText(previousUpTo: string | null): string {
  * tier's upTo, up to its own). Included units are the first units of usage: they come out of
  * the lowest ranges. A tier's flat fee is charged once when usage enters its range.
  */
-export function rateGraduated(charge: { included?: string; tiers: Tier[] }, total: Dec): ChargePart[] {
+export function rateGraduated(charge: Charge, total: Dec, scale: Dec): ChargePart[] {
+  const { tiers } = preparedFor(cache, charge, scale, () => prepare(charge, scale));
   const parts: ChargePart[] = [];
-  const included = dec(charge.included ?? "0");
-  let lower = ZERO;
-  charge.tiers.forEach((tier, i) => {
-    if (total.lte(lower)) return;
-    const upTo = tier.upTo === null ? null : dec(tier.upTo);
-    const upper = upTo === null || total.lt(upTo) ? total : upTo;
+  for (let i = 0; i < tiers.length; i++) {
+    const tier = tiers[i];
+    // Tiers ascend: once usage ends below a tier, it reaches none of the later ones either.
+    if (total.lte(tier.lower)) break;
+    const upper = tier.upTo === null || total.lt(tier.upTo) ? total : tier.upTo;
     // Units of this range that lie above the free allowance.
-    const billable = atLeastZero(upper.minus(lower.gt(included) ? lower : included));
-    const flatFee = dec(tier.flatFee ?? "0");
-    const priced = billable.times(dec(tier.unitPrice));
-    const amount = flatFee.isZero() ? priced : priced.plus(flatFee);
-    if (!billable.isZero() || !flatFee.isZero()) {
-      parts.push({
-        tier: i + 1,
-        description: `tier ${i + 1}: ${lowerText(i === 0 ? null : charge.tiers[i - 1].upTo)} to ${tier.upTo ?? "∞"}`,
-        quantity: billable.toFixed(),
-        unitPrice: tier.unitPrice,
-        flatFee: decText(tier.flatFee ?? "0"),
-        amount,
-      });
-    }
-    if (upTo !== null) lower = upTo;
-  });
+    const billable = atLeastZero(upper.minus(tier.start));
+    if (billable.isZero() && tier.flatMinor === null) continue;
+    const priced = billable.times(tier.priceMinor);
+    parts.push({
+      tier: i + 1,
+      description: tier.description,
+      quantity: billable.toFixed(),
+      unitPrice: tier.unitPrice,
+      flatFee: tier.flatFee,
+      amount: tier.flatMinor === null ? priced : priced.plus(tier.flatMinor),
+    });
+  }
   return parts;
 }

@@ -1,11 +1,22 @@
 import { atLeastZero, Dec, dec } from "../money";
-import type { ChargePart } from "./types";
+import { preparedFor, type ChargePart } from "./types";
+
+type Charge = { included?: string; packageSize: string; packagePrice: string };
+type Prepared = { scale: Dec; included: Dec; size: Dec; priceMinor: Dec };
+
+const cache = new WeakMap<Charge, Prepared>();
 
 /** ceil(billable / packageSize) x packagePrice. */
-export function ratePackage(charge: { included?: string; packageSize: string; packagePrice: string }, total: Dec): ChargePart[] {
-  const billable = atLeastZero(total.minus(dec(charge.included ?? "0")));
+export function ratePackage(charge: Charge, total: Dec, scale: Dec): ChargePart[] {
+  const { included, size, priceMinor } = preparedFor(cache, charge, scale, () => ({
+    scale,
+    included: dec(charge.included ?? "0"),
+    size: dec(charge.packageSize),
+    priceMinor: dec(charge.packagePrice).times(scale),
+  }));
+  const billable = atLeastZero(total.minus(included));
   if (billable.isZero()) return [];
-  const packages = billable.dividedBy(dec(charge.packageSize)).ceil();
+  const packages = billable.dividedBy(size).ceil();
   return [
     {
       tier: null,
@@ -13,7 +24,7 @@ export function ratePackage(charge: { included?: string; packageSize: string; pa
       quantity: packages.toFixed(),
       unitPrice: charge.packagePrice,
       flatFee: "0",
-      amount: packages.times(dec(charge.packagePrice)),
+      amount: packages.times(priceMinor),
     },
   ];
 }

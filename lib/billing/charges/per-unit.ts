@@ -1,9 +1,19 @@
 import { atLeastZero, Dec, dec } from "../money";
-import type { ChargePart } from "./types";
+import { preparedFor, type ChargePart } from "./types";
+
+type Charge = { included?: string; unitPrice: string };
+type Prepared = { scale: Dec; included: Dec; priceMinor: Dec };
+
+const cache = new WeakMap<Charge, Prepared>();
 
 /** max(0, total - included) x unitPrice. */
-export function ratePerUnit(charge: { included?: string; unitPrice: string }, total: Dec): ChargePart[] {
-  const billable = atLeastZero(total.minus(dec(charge.included ?? "0")));
+export function ratePerUnit(charge: Charge, total: Dec, scale: Dec): ChargePart[] {
+  const { included, priceMinor } = preparedFor(cache, charge, scale, () => ({
+    scale,
+    included: dec(charge.included ?? "0"),
+    priceMinor: dec(charge.unitPrice).times(scale),
+  }));
+  const billable = atLeastZero(total.minus(included));
   if (billable.isZero()) return [];
   return [
     {
@@ -12,7 +22,7 @@ export function ratePerUnit(charge: { included?: string; unitPrice: string }, to
       quantity: billable.toFixed(),
       unitPrice: charge.unitPrice,
       flatFee: "0",
-      amount: billable.times(dec(charge.unitPrice)),
+      amount: billable.times(priceMinor),
     },
   ];
 }

@@ -11,6 +11,19 @@ export type ChargePart = {
   unitPrice: string;
   /** Flat fee of the tier included in `amount`, major units. */
   flatFee: string;
-  /** Exact amount in major units; rounded once when it becomes a line item. */
+  /**
+   * Exact amount in minor units of the pricing's currency (prices are scaled once per charge, so
+   * no multiplication per line); rounded once when it becomes a line item.
+   */
   amount: Dec;
 };
+
+/** A charge's numbers worked out once per charge object and currency scale (pricings are shared and frozen). */
+export function preparedFor<C extends object, P extends { scale: Dec }>(cache: WeakMap<C, P>, charge: C, scale: Dec, prepare: () => P): P {
+  let prepared = cache.get(charge);
+  if (prepared === undefined || prepared.scale !== scale) {
+    prepared = prepare();
+    cache.set(charge, prepared);
+  }
+  return prepared;
+}
