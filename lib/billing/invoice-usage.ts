@@ -11,8 +11,16 @@ import type { Period } from "./periods";
  * Keyed "customerId:periodStartMs".
  */
 export async function usageFromEventLog(connection: Sql, windows: { customerId: number; period: Period }[], metrics: BillableMetric[]) {
-  const { usage, byIndex } = zeroUsage(windows, metrics);
-  if (windows.length === 0 || metrics.length === 0) return usage;
+  const byIndex = await usageByWindow(connection, windows, metrics);
+  const usage = new Map<string, Map<string, string>>();
+  windows.forEach(({ customerId, period }, i) => usage.set(`${customerId}:${period.start.getTime()}`, byIndex[i]));
+  return usage;
+}
+
+/** The same usage as usageFromEventLog, one map per window in the windows' order (no keys to build or look up). */
+export async function usageByWindow(connection: Sql, windows: { customerId: number; period: Period }[], metrics: BillableMetric[]) {
+  const byIndex = zeroUsage(windows, metrics);
+  if (windows.length === 0 || metrics.length === 0) return byIndex;
   const customerIds = connection.array(windows.map((w) => w.customerId));
   const starts = connection.array(windows.map((w) => w.period.start.getTime()));
   const ends = connection.array(windows.map((w) => w.period.end.getTime()));
@@ -49,7 +57,7 @@ export async function usageFromEventLog(connection: Sql, windows: { customerId: 
   ]);
   setValues(byIndex, JSON.parse(totals.rows));
   setValues(byIndex, JSON.parse(distinct.rows));
-  return usage;
+  return byIndex;
 }
 
 /** [window number from 1, metric code, value or null]. */
@@ -58,17 +66,15 @@ type UsageRow = [number, string, string | null];
 // The loops live in small functions of their own: V8 then optimizes them alone, instead of
 // recompiling the whole async function (and the query code it inlines) on each invoice run.
 
-/** Every window's usage, each metric at "0", keyed by window and by position. */
-function zeroUsage(windows: { customerId: number; period: Period }[], metrics: BillableMetric[]) {
-  const usage = new Map<string, Map<string, string>>();
+/** Every window's usage, each metric at "0", by position. */
+function zeroUsage(windows: readonly unknown[], metrics: BillableMetric[]) {
   const byIndex: Map<string, string>[] = [];
-  for (const { customerId, period } of windows) {
+  for (let i = 0; i < windows.length; i++) {
     const values = new Map<string, string>();
     for (const metric of metrics) values.set(metric.code, "0");
-    usage.set(`${customerId}:${period.start.getTime()}`, values);
     byIndex.push(values);
   }
-  return { usage, byIndex };
+  return byIndex;
 }
 
 /** Windows are numbered from 1 by "with ordinality"; a null value (no total) leaves the "0". */

@@ -7,9 +7,9 @@ import { metricsById, versionForPeriod } from "@/lib/metering/catalog";
 import { COUNTER_LOCK_NAMESPACE } from "@/lib/metering/group-commit";
 import type { Sql } from "postgres";
 import type { Period } from "./periods";
-import { versionPricing } from "./pricing-schema";
+import { versionPricing, type Pricing } from "./pricing-schema";
 import { rate, type Rating } from "./rate";
-import { usageFromEventLog } from "./invoice-usage";
+import { usageByWindow } from "./invoice-usage";
 import { planIdForPeriod, type Subscription } from "./subscription";
 import { withWebhookEvents } from "@/lib/webhooks/events";
 import { invoiceDeliveriesSql, recordInvoiceEvents } from "@/lib/webhooks/invoice-events";
@@ -26,33 +26,60 @@ type VersionRow = { id: string; plan_id: string; effective: "now" | "next_period
  * so inside a transaction nothing waits for a second pool connection.
  */
 async function rateFromEventLog(connection: Sql, items: { customer: CustomerForBilling; period: Period }[], metrics: BillableMetric[]) {
-  const billed = items.flatMap((item) => {
-    const planId = planIdForPeriod(item.customer, item.period);
-    return planId === null ? [] : [{ ...item, planId }];
-  });
+  const billed: { customer: CustomerForBilling; period: Period; planId: number }[] = [];
+  for (const { customer, period } of items) {
+    const planId = planIdForPeriod(customer, period);
+    if (planId !== null) billed.push({ customer, period, planId });
+  }
   if (billed.length === 0) return [];
   const planIds = [...new Set(billed.map((item) => item.planId))];
   const versions = await connection<VersionRow[]>`
     select id, plan_id, effective, to_json(effective_from) #>> '{}' as effective_from, pricing from plan_versions
     where plan_id = any(${connection.array(planIds)}::int8[]) order by version desc`;
-  const usage = await usageFromEventLog(connection, billed.map((item) => ({ customerId: item.customer.id, period: item.period })), metrics);
+  const usage = await usageByWindow(connection, billed.map((item) => ({ customerId: item.customer.id, period: item.period })), metrics);
   const byPlan = new Map<number, (VersionRow & { effectiveFrom: string })[]>();
   for (const v of versions) {
     const list = byPlan.get(Number(v.plan_id)) ?? [];
     list.push({ ...v, effectiveFrom: v.effective_from });
     byPlan.set(Number(v.plan_id), list);
   }
-  // Customers of one plan mostly share a period: choose its version once per (plan, period).
-  const chosen = new Map<string, (VersionRow & { effectiveFrom: string }) | undefined>();
-  return billed.flatMap(({ customer, period, planId }) => {
-    const key = `${planId}:${period.start.getTime()}:${period.end.getTime()}`;
-    if (!chosen.has(key)) chosen.set(key, versionForPeriod(byPlan.get(planId) ?? [], period));
-    const version = chosen.get(key);
-    if (!version) return [];
-    const used = usage.get(`${customer.id}:${period.start.getTime()}`)!;
-    const rating: Rating = rate(versionPricing(Number(version.id), version.pricing), used, period);
-    return [{ customer, period, versionId: Number(version.id), usage: Object.fromEntries(used), rating }];
-  });
+  return priceWindows(billed, usage, byPlan);
+}
+
+type PricedWindow = { customer: CustomerForBilling; period: Period; versionId: number; usage: Record<string, string>; rating: Rating };
+
+/**
+ * rate() for each window with its plan's version for the period. Customers of one plan mostly
+ * share a period, so the version is looked up again only when plan or period changes from the
+ * window before. (A loop of its own: V8 optimizes it apart from the async code above.)
+ */
+function priceWindows(
+  billed: { customer: CustomerForBilling; period: Period; planId: number }[],
+  usage: Map<string, string>[],
+  byPlan: Map<number, (VersionRow & { effectiveFrom: string })[]>,
+): PricedWindow[] {
+  const chosen = new Map<string, { id: number; pricing: Pricing } | null>();
+  const priced: PricedWindow[] = [];
+  let last: { planId: number; startMs: number; endMs: number; version: { id: number; pricing: Pricing } | null } | null = null;
+  for (let i = 0; i < billed.length; i++) {
+    const { customer, period, planId } = billed[i];
+    const startMs = period.start.getTime();
+    const endMs = period.end.getTime();
+    if (last === null || last.planId !== planId || last.startMs !== startMs || last.endMs !== endMs) {
+      const key = `${planId}:${startMs}:${endMs}`;
+      let version = chosen.get(key);
+      if (version === undefined) {
+        const row: (VersionRow & { effectiveFrom: string }) | undefined = versionForPeriod(byPlan.get(planId) ?? [], period);
+        version = row ? { id: Number(row.id), pricing: versionPricing(Number(row.id), row.pricing) } : null;
+        chosen.set(key, version);
+      }
+      last = { planId, startMs, endMs, version };
+    }
+    if (last.version === null) continue;
+    const used = usage[i];
+    priced.push({ customer, period, versionId: last.version.id, usage: Object.fromEntries(used), rating: rate(last.version.pricing, used, period) });
+  }
+  return priced;
 }
 
 /**
