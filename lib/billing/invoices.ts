@@ -82,6 +82,10 @@ function priceWindows(
   return priced;
 }
 
+/** After a plain insert of drafts meets an existing one, upsert without trying plainly for this long. */
+const UPSERT_AFTER_CONFLICT_MS = 60_000;
+let upsertUntil = 0;
+
 /**
  * Drafts (or re-rates) the invoices of closed periods from Postgres, many per statement.
  * Idempotent: an invoice is unique per (customer, period) and a finalized one is never touched.
@@ -102,12 +106,25 @@ export async function draftInvoices(items: { customer: CustomerForBilling; perio
   }));
   // invoice.drafted once, when the draft is first written (re-rating is not a new event), in the
   // same statement: a draft never exists without its event.
-  return withWebhookEvents(async (tx, events) => {
-    const written = await upsertDraftInvoices(tx, values, (drafted) => invoiceDeliveriesSql(tx, "invoice.drafted", drafted));
-    events.push(...written.deliveries);
-    return written.ids;
-  });
+  const write = (plain: boolean) =>
+    withWebhookEvents(async (tx, events) => {
+      const written = await upsertDraftInvoices(tx, values, (drafted) => invoiceDeliveriesSql(tx, "invoice.drafted", drafted), { plain });
+      events.push(...written.deliveries);
+      return written.ids;
+    });
+  // Plain inserts first while drafts are new; once some already exist (re-rating in the grace
+  // period, a run taken up again, a concurrent run), the upsert, for a while.
+  if (Date.now() < upsertUntil) return write(false);
+  try {
+    return await write(true);
+  } catch (error) {
+    const { code, constraint_name: constraint } = error as { code?: string; constraint_name?: string };
+    if (code !== "23505" || constraint !== "invoices_customer_period_key") throw error;
+    upsertUntil = Date.now() + UPSERT_AFTER_CONFLICT_MS;
+    return write(false);
+  }
 }
+
 
 export async function draftInvoice(customer: CustomerForBilling, period: Period): Promise<Invoice | undefined> {
   const [id] = await draftInvoices([{ customer, period }]);

@@ -16,11 +16,17 @@ export type InvoiceValues = Pick<Invoice, "customerId" | "periodStart" | "period
  * are one statement. Returns the ids of the invoices written and of the deliveries recorded.
  * The rows travel as one JSON document, and the ids come back as two arrays in one row (cheaper
  * to build, send and read than typed arrays or thousands of rows).
+ *
+ * `plain` leaves ON CONFLICT out: for drafts that do not exist yet (a period's first run) a plain
+ * insert skips the speculative insertion ON CONFLICT needs for every row (a sixth of the WAL
+ * records, about a fifth of the insert's time). If any of them exists after all, the statement
+ * fails with a unique violation on invoices_customer_period_key and writes nothing.
  */
 export async function upsertDraftInvoices(
   sql: Sql,
   values: InvoiceValues[],
   recordDrafted: (inserted: PendingQuery<Row[]>) => PendingQuery<Row[]>,
+  options: { plain?: boolean } = {},
 ): Promise<{ ids: number[]; deliveries: number[] }> {
   if (values.length === 0) return { ids: [], deliveries: [] };
   const document = JSON.stringify(
@@ -45,10 +51,10 @@ export async function upsertDraftInvoices(
         as t(customer_id int8, period_start timestamptz, period_end timestamptz, plan_version_id int8, currency text,
              lines jsonb, usage jsonb, subtotal int8, tax int8, total int8)
       order by customer_id, period_start
-      on conflict (customer_id, period_start) do update set
+      ${options.plain ? sql`` : sql`on conflict (customer_id, period_start) do update set
         plan_version_id = excluded.plan_version_id, currency = excluded.currency, lines = excluded.lines,
         usage = excluded.usage, subtotal = excluded.subtotal, tax = excluded.tax, total = excluded.total, updated_at = now()
-      where invoices.status = 'draft'
+      where invoices.status = 'draft'`}
       returning ${sql.unsafe(INVOICE_EVENT_COLUMNS)}, (xmax = 0) as inserted
     ), recorded as (${recordDrafted(sql`(select * from written where inserted)`)})
     select coalesce((select array_agg(id order by id) from written), '{}') as ids,
