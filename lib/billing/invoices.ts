@@ -1,4 +1,5 @@
 import { sqlClient } from "@/lib/db/client";
+import { isUniqueViolation, PlainInsertSwitch } from "@/lib/db/plain-insert";
 import { findInvoice, upsertDraftInvoices } from "@/lib/db/queries/invoices";
 import { db } from "@/lib/db/client";
 import type { BillableMetric, Invoice } from "@/lib/db/schema";
@@ -82,9 +83,8 @@ function priceWindows(
   return priced;
 }
 
-/** After a plain insert of drafts meets an existing one, upsert without trying plainly for this long. */
-const UPSERT_AFTER_CONFLICT_MS = 60_000;
-let upsertUntil = 0;
+/** After a plain insert of drafts meets an existing one, drafting upserts for a minute. */
+const draftInserts = new PlainInsertSwitch(60_000);
 
 /**
  * Drafts (or re-rates) the invoices of closed periods from Postgres, many per statement.
@@ -114,17 +114,15 @@ export async function draftInvoices(items: { customer: CustomerForBilling; perio
     });
   // Plain inserts first while drafts are new; once some already exist (re-rating in the grace
   // period, a run taken up again, a concurrent run), the upsert, for a while.
-  if (Date.now() < upsertUntil) return write(false);
+  if (!draftInserts.plain) return write(false);
   try {
     return await write(true);
   } catch (error) {
-    const { code, constraint_name: constraint } = error as { code?: string; constraint_name?: string };
-    if (code !== "23505" || constraint !== "invoices_customer_period_key") throw error;
-    upsertUntil = Date.now() + UPSERT_AFTER_CONFLICT_MS;
+    if (!isUniqueViolation(error, "invoices_customer_period_key")) throw error;
+    draftInserts.conflicted();
     return write(false);
   }
 }
-
 
 export async function draftInvoice(customer: CustomerForBilling, period: Period): Promise<Invoice | undefined> {
   const [id] = await draftInvoices([{ customer, period }]);

@@ -29,18 +29,6 @@ export function dec(value: string): Dec {
   return d;
 }
 
-const canonical = new Map<string, string>();
-/** The canonical form of a decimal string ("0.50" -> "0.5"), memoized like dec(). */
-export function decText(value: string): string {
-  let text = canonical.get(value);
-  if (text === undefined) {
-    text = dec(value).toFixed();
-    if (canonical.size >= 50_000) canonical.clear();
-    canonical.set(value, text);
-  }
-  return text;
-}
-
 /** Rounds a major-unit amount once, half-up, to integer minor units. */
 export function toMinorUnits(amount: Dec, currency: Currency): bigint {
   return roundHalfUp(amount.times(minorScale(currency)));

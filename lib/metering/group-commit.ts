@@ -8,6 +8,7 @@ import type { UsageThreshold } from "./alerts";
 import { alertKey, isStoredAlert, rememberStoredAlert } from "./stored-alerts";
 import { counterValueSql, type CountedEvent } from "./counters";
 import { arrayLiteral } from "@/lib/db/array-literal";
+import { isUniqueViolation, PlainInsertSwitch } from "@/lib/db/plain-insert";
 
 /** An event that passed validation and lookup, ready to be stored. */
 export type PreparedEvent = CountedEvent & {
@@ -42,13 +43,8 @@ export class GroupCommitter {
   private inFlight = 0;
   /** Outbox rows whose counters are applied; deleted by the next flush's statement. */
   private appliedOutbox: number[] = [];
-  /** Until then (epoch ms) flushes insert with ON CONFLICT DO NOTHING: a duplicate was seen. */
-  private dedupeUntil = 0;
-
-  /** A repeat was met: the flushes of the next DEDUPE_AFTER_DUPLICATE_MS skip the plain insert. */
-  private expectRepeats() {
-    this.dedupeUntil = Date.now() + DEDUPE_AFTER_DUPLICATE_MS;
-  }
+  /** Flushes insert with ON CONFLICT DO NOTHING for a while once a duplicate was seen. */
+  private readonly inserts = new PlainInsertSwitch(DEDUPE_AFTER_DUPLICATE_MS);
 
   /** Deletes applied outbox rows when no flush came along to do it. */
   async clearApplied() {
@@ -168,7 +164,7 @@ export class GroupCommitter {
       // index once more per row. A duplicate makes it fail whole (one statement, nothing kept);
       // the group is then stored with ON CONFLICT DO NOTHING, as are the groups of the next second
       // (and for as long as repeats keep coming).
-      const plain = !metDuplicate && Date.now() >= this.dedupeUntil;
+      const plain = !metDuplicate && this.inserts.plain;
       try {
         const [result] = await connection<{ outbox_id: string | null; deliveries: string[] | null; reached: string[] | null; inserted: string | null }[]>`
           with input as (
@@ -283,22 +279,21 @@ export class GroupCommitter {
         }
         // Rows still skipped (repeats, or events of a closed period, which a plain insert would
         // keep out too): keep skipping the plain insert while they come.
-        if (!plain && count < rows.length) this.expectRepeats();
+        if (!plain && count < rows.length) this.inserts.conflicted();
         return {
           deliveries: result.deliveries ? result.deliveries.map(Number) : [],
           outboxId: result.outbox_id !== null ? Number(result.outbox_id) : null,
           inserted,
         };
       } catch (error) {
-        const { code, constraint_name: constraint } = error as { code?: string; constraint_name?: string };
-        if (plain && code === "23505" && constraint === "usage_events_pkey") {
-          this.expectRepeats();
+        if (plain && isUniqueViolation(error, "usage_events_pkey")) {
+          this.inserts.conflicted();
           metDuplicate = true;
           attempt -= 1;
           continue;
         }
         // A deadlock cannot happen with ordered rows; retry anyway rather than lose a group.
-        if (code === "40P01" && attempt < 3) {
+        if ((error as { code?: string }).code === "40P01" && attempt < 3) {
           this.deadlocksRetried += 1;
           logger.warn({ err: error, attempt }, "group commit deadlocked; retrying");
           continue;
