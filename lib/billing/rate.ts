@@ -1,5 +1,7 @@
 import type { Currency } from "./currencies";
-import { addMinor, Dec, dec, minorScale, minorToNumber, roundMinor, toMinorUnits, ZERO } from "./money";
+import { minorUnitExponent } from "./currencies";
+import { roundProduct, roundUnits, toUnits } from "./fixed";
+import { addMinor, dec, minorToNumber, toMinorUnits } from "./money";
 import type { Period } from "./periods";
 import type { Charge, Pricing } from "./pricing-schema";
 import { rateGraduated } from "./charges/graduated";
@@ -38,7 +40,7 @@ const assertNever = (value: never): never => {
   throw new Error(`unhandled charge model: ${JSON.stringify(value)}`);
 };
 
-function rateCharge(charge: Charge, total: Dec, scale: Dec): ChargePart[] {
+function rateCharge(charge: Charge, total: bigint, scale: bigint): ChargePart[] {
   switch (charge.model) {
     case "per_unit":
       return ratePerUnit(charge, total, scale);
@@ -53,7 +55,7 @@ function rateCharge(charge: Charge, total: Dec, scale: Dec): ChargePart[] {
   }
 }
 
-type FixedAmounts = { scale: Dec; baseFee: number; minimum: number; taxRate: Dec | null };
+type FixedAmounts = { scale: bigint; baseFee: number; minimum: number; taxRate: bigint | null };
 const fixed = new WeakMap<Pricing, FixedAmounts>();
 
 /** A pricing's base fee and minimum in minor units and its tax rate, worked out once per pricing object. */
@@ -61,12 +63,12 @@ function fixedAmounts(pricing: Pricing): FixedAmounts {
   let amounts = fixed.get(pricing);
   if (amounts === undefined) {
     const currency = pricing.currency as Currency;
-    const taxRate = dec(pricing.taxRate);
+    const taxRate = toUnits(pricing.taxRate);
     amounts = {
-      scale: minorScale(currency),
+      scale: 10n ** BigInt(minorUnitExponent(currency)),
       baseFee: minorToNumber(toMinorUnits(dec(pricing.baseFee), currency)),
       minimum: minorToNumber(toMinorUnits(dec(pricing.minimumCommitment), currency)),
-      taxRate: taxRate.isZero() ? null : taxRate,
+      taxRate: taxRate === 0n ? null : taxRate,
     };
     fixed.set(pricing, amounts);
   }
@@ -86,9 +88,10 @@ function periodText(period: Period): { start: string; end: string } {
 
 /**
  * The one pricing function: live estimates and invoices both call it, so for the same usage
- * they agree to the cent. `usage` maps metric codes to the period's aggregated quantity
- * (decimal strings); metrics without a charge are not billed. Pure: no I/O, no floats (amounts
- * are integer minor units, checked to stay within what a JSON number holds exactly).
+ * they agree to the cent. `usage` maps metric codes to the period's aggregated quantity (plain
+ * decimal strings, at most 12 places, as a metric's decimals allow); metrics without a charge
+ * are not billed. Pure: no I/O, no floats (exact fixed point, fixed.ts; amounts are integer
+ * minor units, checked to stay within what a JSON number holds exactly).
  */
 export function rate(pricing: Pricing, usage: ReadonlyMap<string, string>, period: Period | null = null): Rating {
   const currency = pricing.currency as Currency;
@@ -100,9 +103,9 @@ export function rate(pricing: Pricing, usage: ReadonlyMap<string, string>, perio
   let subtotal = baseFee;
   for (const charge of pricing.charges) {
     const quantity = usage.get(charge.metric);
-    const total = quantity === undefined || quantity === "0" ? ZERO : new Dec(quantity);
+    const total = quantity === undefined || quantity === "0" ? 0n : toUnits(quantity);
     for (const part of rateCharge(charge, total, scale)) {
-      const amount = roundMinor(part.amount);
+      const amount = minorToNumber(roundProduct(part.amount));
       subtotal = addMinor(subtotal, amount);
       lines.push({
         kind: "usage",
@@ -122,7 +125,7 @@ export function rate(pricing: Pricing, usage: ReadonlyMap<string, string>, perio
     lines.push({ kind: "minimum_commitment", metric: null, model: null, tier: null, description: "Minimum commitment shortfall", quantity: "1", unitPrice: pricing.minimumCommitment, flatFee: "0", amount: shortfall });
     subtotal = minimum;
   }
-  const tax = taxRate === null || subtotal === 0 ? 0 : roundMinor(new Dec(subtotal).times(taxRate));
+  const tax = taxRate === null || subtotal === 0 ? 0 : minorToNumber(roundUnits(BigInt(subtotal) * taxRate));
   return {
     currency,
     period: period ? periodText(period) : null,

@@ -1,30 +1,31 @@
-import { atLeastZero, Dec, dec } from "../money";
+import { ceilDiv, toUnits, UNIT, unitsToString } from "../fixed";
 import { preparedFor, type ChargePart } from "./types";
 
 type Charge = { included?: string; packageSize: string; packagePrice: string };
-type Prepared = { scale: Dec; included: Dec; size: Dec; priceMinor: Dec };
+type Prepared = { scale: bigint; included: bigint; size: bigint; priceMinor: bigint };
 
 const cache = new WeakMap<Charge, Prepared>();
 
-/** ceil(billable / packageSize) x packagePrice. */
-export function ratePackage(charge: Charge, total: Dec, scale: Dec): ChargePart[] {
+/** ceil(billable / packageSize) x packagePrice. `total` and the result's amount as in fixed.ts. */
+export function ratePackage(charge: Charge, total: bigint, scale: bigint): ChargePart[] {
   const { included, size, priceMinor } = preparedFor(cache, charge, scale, () => ({
     scale,
-    included: dec(charge.included ?? "0"),
-    size: dec(charge.packageSize),
-    priceMinor: dec(charge.packagePrice).times(scale),
+    included: toUnits(charge.included ?? "0"),
+    size: toUnits(charge.packageSize),
+    priceMinor: toUnits(charge.packagePrice) * scale,
   }));
-  const billable = atLeastZero(total.minus(included));
-  if (billable.isZero()) return [];
-  const packages = billable.dividedBy(size).ceil();
+  const billable = total > included ? total - included : 0n;
+  if (billable === 0n) return [];
+  const packages = ceilDiv(billable, size);
   return [
     {
       tier: null,
-      description: `${packages.toFixed()} package(s) of ${charge.packageSize} for ${billable.toFixed()} units`,
-      quantity: packages.toFixed(),
+      description: `${packages} package(s) of ${charge.packageSize} for ${unitsToString(billable)} units`,
+      quantity: packages.toString(),
       unitPrice: charge.packagePrice,
       flatFee: "0",
-      amount: packages.times(priceMinor),
+      // A whole number of packages, times a price in units: lifted to 10^-24 like the other models.
+      amount: packages * priceMinor * UNIT,
     },
   ];
 }

@@ -1,28 +1,28 @@
-import { atLeastZero, Dec, dec } from "../money";
+import { toUnits, unitsToString } from "../fixed";
 import { preparedFor, type ChargePart } from "./types";
 
 type Charge = { included?: string; unitPrice: string };
-type Prepared = { scale: Dec; included: Dec; priceMinor: Dec };
+type Prepared = { scale: bigint; included: bigint; priceMinor: bigint };
 
 const cache = new WeakMap<Charge, Prepared>();
 
-/** max(0, total - included) x unitPrice. */
-export function ratePerUnit(charge: Charge, total: Dec, scale: Dec): ChargePart[] {
+/** max(0, total - included) x unitPrice. `total` and the result's amount as in fixed.ts. */
+export function ratePerUnit(charge: Charge, total: bigint, scale: bigint): ChargePart[] {
   const { included, priceMinor } = preparedFor(cache, charge, scale, () => ({
     scale,
-    included: dec(charge.included ?? "0"),
-    priceMinor: dec(charge.unitPrice).times(scale),
+    included: toUnits(charge.included ?? "0"),
+    priceMinor: toUnits(charge.unitPrice) * scale,
   }));
-  const billable = atLeastZero(total.minus(included));
-  if (billable.isZero()) return [];
+  const billable = total > included ? total - included : 0n;
+  if (billable === 0n) return [];
   return [
     {
       tier: null,
       description: "per unit",
-      quantity: billable.toFixed(),
+      quantity: unitsToString(billable),
       unitPrice: charge.unitPrice,
       flatFee: "0",
-      amount: billable.times(priceMinor),
+      amount: billable * priceMinor,
     },
   ];
 }
