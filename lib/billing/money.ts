@@ -9,6 +9,10 @@ export type Dec = InstanceType<typeof Dec>;
 /** Rounds to an integer, half-up (away from zero at .5). */
 export const roundHalfUp = (value: Dec): bigint => BigInt(value.toFixed(0, Dec.ROUND_HALF_UP));
 
+export const ZERO = new Dec(0);
+/** max(0, value) without parsing a new 0. */
+export const atLeastZero = (value: Dec): Dec => (value.isNegative() ? ZERO : value);
+
 /**
  * Parses a decimal string once: prices, tier bounds and allowances repeat across every invoice of
  * a run, and Decimal values are immutable, so sharing them is safe. Bounded; unknown strings
@@ -40,6 +44,17 @@ const outOfRange = () =>
 export function minorToNumber(minor: bigint): number {
   if (minor > MAX_EXACT || minor < MIN_EXACT) throw outOfRange();
   return Number(minor);
+}
+
+/**
+ * An amount already in minor units, rounded once, half-up, to an integer that a JSON number holds
+ * exactly; refused above 2^53 - 1 like minorToNumber. (Read from its digits: a double above that
+ * cannot pass as a safe integer, so nothing inexact gets through.)
+ */
+export function roundMinor(minorAmount: Dec): number {
+  const minor = Number(minorAmount.toFixed(0, Dec.ROUND_HALF_UP));
+  if (!Number.isSafeInteger(minor)) throw outOfRange();
+  return minor + 0; // never -0
 }
 
 /** a + b for integer minor units, refused (not rounded) once the sum leaves the exact range. */

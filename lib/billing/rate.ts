@@ -1,7 +1,5 @@
 import type { Currency } from "./currencies";
-import { minorUnitExponent } from "./currencies";
-import { roundProduct, roundUnits, toUnits } from "./fixed";
-import { addMinor, dec, minorToNumber, toMinorUnits } from "./money";
+import { addMinor, Dec, dec, minorScale, minorToNumber, roundMinor, toMinorUnits, ZERO } from "./money";
 import type { Period } from "./periods";
 import type { Charge, Pricing } from "./pricing-schema";
 import { rateGraduated } from "./charges/graduated";
@@ -40,7 +38,7 @@ const assertNever = (value: never): never => {
   throw new Error(`unhandled charge model: ${JSON.stringify(value)}`);
 };
 
-function rateCharge(charge: Charge, total: bigint, scale: bigint): ChargePart[] {
+function rateCharge(charge: Charge, total: Dec, scale: Dec): ChargePart[] {
   switch (charge.model) {
     case "per_unit":
       return ratePerUnit(charge, total, scale);
@@ -55,7 +53,7 @@ function rateCharge(charge: Charge, total: bigint, scale: bigint): ChargePart[] 
   }
 }
 
-type FixedAmounts = { scale: bigint; baseFee: number; minimum: number; taxRate: bigint | null };
+type FixedAmounts = { scale: Dec; baseFee: number; minimum: number; taxRate: Dec | null };
 const fixed = new WeakMap<Pricing, FixedAmounts>();
 
 /** A pricing's base fee and minimum in minor units and its tax rate, worked out once per pricing object. */
@@ -63,12 +61,12 @@ function fixedAmounts(pricing: Pricing): FixedAmounts {
   let amounts = fixed.get(pricing);
   if (amounts === undefined) {
     const currency = pricing.currency as Currency;
-    const taxRate = toUnits(pricing.taxRate);
+    const taxRate = dec(pricing.taxRate);
     amounts = {
-      scale: 10n ** BigInt(minorUnitExponent(currency)),
+      scale: minorScale(currency),
       baseFee: minorToNumber(toMinorUnits(dec(pricing.baseFee), currency)),
       minimum: minorToNumber(toMinorUnits(dec(pricing.minimumCommitment), currency)),
-      taxRate: taxRate === 0n ? null : taxRate,
+      taxRate: taxRate.isZero() ? null : taxRate,
     };
     fixed.set(pricing, amounts);
   }
@@ -88,10 +86,9 @@ function periodText(period: Period): { start: string; end: string } {
 
 /**
  * The one pricing function: live estimates and invoices both call it, so for the same usage
- * they agree to the cent. `usage` maps metric codes to the period's aggregated quantity (plain
- * decimal strings, at most 12 places, as a metric's decimals allow); metrics without a charge
- * are not billed. Pure: no I/O, no floats (exact fixed point, fixed.ts; amounts are integer
- * minor units, checked to stay within what a JSON number holds exactly).
+ * they agree to the cent. `usage` maps metric codes to the period's aggregated quantity
+ * (decimal strings); metrics without a charge are not billed. Pure: no I/O, no floats (amounts
+ * are integer minor units, checked to stay within what a JSON number holds exactly).
  */
 export function rate(pricing: Pricing, usage: ReadonlyMap<string, string>, period: Period | null = null): Rating {
   const currency = pricing.currency as Currency;
@@ -103,9 +100,9 @@ export function rate(pricing: Pricing, usage: ReadonlyMap<string, string>, perio
   let subtotal = baseFee;
   for (const charge of pricing.charges) {
     const quantity = usage.get(charge.metric);
-    const total = quantity === undefined || quantity === "0" ? 0n : toUnits(quantity);
+    const total = quantity === undefined || quantity === "0" ? ZERO : new Dec(quantity);
     for (const part of rateCharge(charge, total, scale)) {
-      const amount = minorToNumber(roundProduct(part.amount));
+      const amount = roundMinor(part.amount);
       subtotal = addMinor(subtotal, amount);
       lines.push({
         kind: "usage",
@@ -125,7 +122,7 @@ export function rate(pricing: Pricing, usage: ReadonlyMap<string, string>, perio
     lines.push({ kind: "minimum_commitment", metric: null, model: null, tier: null, description: "Minimum commitment shortfall", quantity: "1", unitPrice: pricing.minimumCommitment, flatFee: "0", amount: shortfall });
     subtotal = minimum;
   }
-  const tax = taxRate === null || subtotal === 0 ? 0 : minorToNumber(roundUnits(BigInt(subtotal) * taxRate));
+  const tax = taxRate === null || subtotal === 0 ? 0 : roundMinor(new Dec(subtotal).times(taxRate));
   return {
     currency,
     period: period ? periodText(period) : null,

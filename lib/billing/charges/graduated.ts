@@ -1,4 +1,4 @@
-import { toUnits, UNIT, unitsAsProduct, unitsToString } from "../fixed";
+import { atLeastZero, Dec, dec, ZERO } from "../money";
 import { preparedFor, type ChargePart } from "./types";
 
 type Tier = { upTo: string | null; unitPrice: string; flatFee?: string };
@@ -6,35 +6,35 @@ type Charge = { included?: string; tiers: Tier[] };
 
 type PreparedTier = {
   /** The previous tier's upTo (0 for the first): usage above it falls in this tier. */
-  lower: bigint;
-  upTo: bigint | null;
+  lower: Dec;
+  upTo: Dec | null;
   /** Where billing starts in this tier: its lower bound, or the end of the free allowance if higher. */
-  start: bigint;
-  priceMinor: bigint;
-  flatMinor: bigint | null;
+  start: Dec;
+  priceMinor: Dec;
+  flatMinor: Dec | null;
   description: string;
   unitPrice: string;
   flatFee: string;
 };
-type Prepared = { scale: bigint; tiers: PreparedTier[] };
+type Prepared = { scale: Dec; tiers: PreparedTier[] };
 
 const cache = new WeakMap<Charge, Prepared>();
 
-function prepare(charge: Charge, scale: bigint): Prepared {
-  const included = toUnits(charge.included ?? "0");
-  let lower = 0n;
+function prepare(charge: Charge, scale: Dec): Prepared {
+  const included = dec(charge.included ?? "0");
+  let lower = ZERO;
   const tiers = charge.tiers.map((tier, i): PreparedTier => {
-    const upTo = tier.upTo === null ? null : toUnits(tier.upTo);
-    const flatFee = toUnits(tier.flatFee ?? "0");
+    const upTo = tier.upTo === null ? null : dec(tier.upTo);
+    const flatFee = dec(tier.flatFee ?? "0");
     const prepared = {
       lower,
       upTo,
-      start: lower > included ? lower : included,
-      priceMinor: toUnits(tier.unitPrice) * scale,
-      flatMinor: flatFee === 0n ? null : unitsAsProduct(flatFee * scale),
-      description: `tier ${i + 1}: ${i === 0 ? "1" : unitsToString(lower + UNIT)} to ${tier.upTo ?? "∞"}`,
+      start: lower.gt(included) ? lower : included,
+      priceMinor: dec(tier.unitPrice).times(scale),
+      flatMinor: flatFee.isZero() ? null : flatFee.times(scale),
+      description: `tier ${i + 1}: ${i === 0 ? "1" : lower.plus(1).toFixed()} to ${tier.upTo ?? "∞"}`,
       unitPrice: tier.unitPrice,
-      flatFee: unitsToString(flatFee),
+      flatFee: flatFee.toFixed(),
     };
     if (upTo !== null) lower = upTo;
     return prepared;
@@ -45,28 +45,27 @@ function prepare(charge: Charge, scale: bigint): Prepared {
 /**
  * Each tier prices the part of the period's total usage inside its range (above the previous
  * tier's upTo, up to its own). Included units are the first units of usage: they come out of
- * the lowest ranges. A tier's flat fee is charged once when usage enters its range. `total` and
- * the result's amounts as in fixed.ts.
+ * the lowest ranges. A tier's flat fee is charged once when usage enters its range.
  */
-export function rateGraduated(charge: Charge, total: bigint, scale: bigint): ChargePart[] {
+export function rateGraduated(charge: Charge, total: Dec, scale: Dec): ChargePart[] {
   const { tiers } = preparedFor(cache, charge, scale, () => prepare(charge, scale));
   const parts: ChargePart[] = [];
   for (let i = 0; i < tiers.length; i++) {
     const tier = tiers[i];
     // Tiers ascend: once usage ends below a tier, it reaches none of the later ones either.
-    if (total <= tier.lower) break;
-    const upper = tier.upTo === null || total < tier.upTo ? total : tier.upTo;
+    if (total.lte(tier.lower)) break;
+    const upper = tier.upTo === null || total.lt(tier.upTo) ? total : tier.upTo;
     // Units of this range that lie above the free allowance.
-    const billable = upper > tier.start ? upper - tier.start : 0n;
-    if (billable === 0n && tier.flatMinor === null) continue;
-    const priced = billable * tier.priceMinor;
+    const billable = atLeastZero(upper.minus(tier.start));
+    if (billable.isZero() && tier.flatMinor === null) continue;
+    const priced = billable.times(tier.priceMinor);
     parts.push({
       tier: i + 1,
       description: tier.description,
-      quantity: unitsToString(billable),
+      quantity: billable.toFixed(),
       unitPrice: tier.unitPrice,
       flatFee: tier.flatFee,
-      amount: tier.flatMinor === null ? priced : priced + tier.flatMinor,
+      amount: tier.flatMinor === null ? priced : priced.plus(tier.flatMinor),
     });
   }
   return parts;

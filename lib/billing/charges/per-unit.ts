@@ -1,28 +1,28 @@
-import { toUnits, unitsToString } from "../fixed";
+import { atLeastZero, Dec, dec } from "../money";
 import { preparedFor, type ChargePart } from "./types";
 
 type Charge = { included?: string; unitPrice: string };
-type Prepared = { scale: bigint; included: bigint; priceMinor: bigint };
+type Prepared = { scale: Dec; included: Dec; priceMinor: Dec };
 
 const cache = new WeakMap<Charge, Prepared>();
 
-/** max(0, total - included) x unitPrice. `total` and the result's amount as in fixed.ts. */
-export function ratePerUnit(charge: Charge, total: bigint, scale: bigint): ChargePart[] {
+/** max(0, total - included) x unitPrice. */
+export function ratePerUnit(charge: Charge, total: Dec, scale: Dec): ChargePart[] {
   const { included, priceMinor } = preparedFor(cache, charge, scale, () => ({
     scale,
-    included: toUnits(charge.included ?? "0"),
-    priceMinor: toUnits(charge.unitPrice) * scale,
+    included: dec(charge.included ?? "0"),
+    priceMinor: dec(charge.unitPrice).times(scale),
   }));
-  const billable = total > included ? total - included : 0n;
-  if (billable === 0n) return [];
+  const billable = atLeastZero(total.minus(included));
+  if (billable.isZero()) return [];
   return [
     {
       tier: null,
       description: "per unit",
-      quantity: unitsToString(billable),
+      quantity: billable.toFixed(),
       unitPrice: charge.unitPrice,
       flatFee: "0",
-      amount: billable * priceMinor,
+      amount: billable.times(priceMinor),
     },
   ];
 }

@@ -1,3 +1,5 @@
+import type { Dec } from "../money";
+
 /** One priced piece of a charge, before rounding: a tier, a package count, a flat fee. */
 export type ChargePart = {
   /** 1-based tier index, or null for models without tiers. */
@@ -10,18 +12,14 @@ export type ChargePart = {
   /** Flat fee of the tier included in `amount`, major units. */
   flatFee: string;
   /**
-   * Exact amount in minor units of the pricing's currency, held at 10^-24 (a quantity times a
-   * price, both in fixed.ts units; prices are scaled to minor units once per charge, so there is
+   * Exact amount in minor units of the pricing's currency (prices are scaled once per charge, so
    * no multiplication per line); rounded once when it becomes a line item.
    */
-  amount: bigint;
+  amount: Dec;
 };
 
-/**
- * A charge's numbers worked out once per charge object and currency: `scale` is 10^(the
- * currency's minor-unit exponent). Pricings are shared and frozen, so the cache is safe.
- */
-export function preparedFor<C extends object, P extends { scale: bigint }>(cache: WeakMap<C, P>, charge: C, scale: bigint, prepare: () => P): P {
+/** A charge's numbers worked out once per charge object and currency scale (pricings are shared and frozen). */
+export function preparedFor<C extends object, P extends { scale: Dec }>(cache: WeakMap<C, P>, charge: C, scale: Dec, prepare: () => P): P {
   let prepared = cache.get(charge);
   if (prepared === undefined || prepared.scale !== scale) {
     prepared = prepare();
