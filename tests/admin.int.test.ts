@@ -150,6 +150,13 @@ describe("admin console", () => {
     }
   });
 
+  it("answers an admin 404, not an error, for a customer or run path no id could have", async () => {
+    for (const path of ["/admin/customers/%25", "/admin/customers/%25E0%25A4%25A", "/admin/customers/a%20b", "/admin/invoice-runs/0x1", "/admin/invoice-runs/%25"]) {
+      const res = await getPage(server.url, path, { cookie: adminCookie });
+      expect(res.status, path).toBe(404);
+    }
+  });
+
   it("previews a draft's impact with exactly what rate() gives for each customer's usage, under the live version and the draft", async () => {
     const impact = await previewImpact("scale", DRAFT);
     expect(impact.customers).toBe(CUSTOMERS.length);

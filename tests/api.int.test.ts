@@ -98,6 +98,8 @@ describe("public API v1: metrics, customers, usage", () => {
       { name: "an unknown planCode", body: { externalId: "cus_x2", name: "X", email: "x@y.test", planCode: "nope" }, path: "planCode" },
       { name: "a bad externalId", body: { externalId: "has space", name: "X", email: "x@y.test" }, path: "externalId" },
       { name: "a bad billingAnchor", body: { externalId: "cus_x3", name: "X", email: "x@y.test", billingAnchor: "the 15th" }, path: "billingAnchor" },
+      // Passes an ISO 8601 check, but no database stores a year 0000: refused, never a 500.
+      { name: "a billingAnchor in year 0000", body: { externalId: "cus_x4", name: "X", email: "x@y.test", billingAnchor: "0000-06-15T00:00:00Z" }, path: "billingAnchor" },
     ])("answers 422 for $name and creates nothing", async ({ body, path }) => {
       expectError(await api.post("/customers", body), 422, "validation_failed", path);
       expectError(await api.get(`/customers/${encodeURIComponent(body.externalId)}`), 404, "not_found");

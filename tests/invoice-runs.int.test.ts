@@ -134,6 +134,19 @@ describe("invoice runs as jobs, and the invoice API", () => {
 
     expect((await api.get("/invoices/999999")).status).toBe(404);
     expect((await api.get("/invoices/not-a-number")).status).toBe(404);
+    // Only decimal digits name a row: a hex or exponent spelling of an existing id names nothing.
+    for (const spelling of [`0x${invoice.id.toString(16)}`, `${invoice.id}.0`, `+${invoice.id}`]) {
+      expect((await api.get(`/invoices/${encodeURIComponent(spelling)}`)).status, spelling).toBe(404);
+    }
+    const runMissing = await api.get("/invoice-runs/not-a-run");
+    expect(runMissing.status).toBe(404);
+    expect(runMissing.json.error.message).toBe("No invoice run not-a-run.");
     expect((await api.post("/invoice-runs", { periodEnd: "2999-01-01" })).status).toBe(422);
+    // A year 0000 passes an ISO 8601 check but cannot be stored: refused up front, never a 500.
+    for (const periodEnd of ["0000-01-01", "0001-01-01T00:30:00+01:00", "1999-12-31"]) {
+      const refused = await api.post("/invoice-runs", { periodEnd });
+      expect(refused.status, periodEnd).toBe(422);
+      expect(refused.json.error.details[0].path).toBe("periodEnd");
+    }
   });
 });

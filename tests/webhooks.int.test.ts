@@ -13,6 +13,7 @@ import { loadCustomersById } from "@/lib/metering/catalog";
 import { ingestEvents } from "@/lib/metering/ingest";
 import { defineMetric } from "@/lib/metering/metrics";
 import { closeRedis } from "@/lib/redis/client";
+import { attemptDelivery } from "@/lib/webhooks/deliver";
 import { createEndpoint, listDeliveries, retryDelivery, setEndpointEnabled } from "@/lib/webhooks/endpoints";
 import { eventually, resetState, testSql } from "./helpers/fixtures";
 import { startWorker } from "./helpers/server";
@@ -24,7 +25,10 @@ process.env.WEBHOOK_BACKOFF_MS = "50";
 process.env.WEBHOOK_MAX_ATTEMPTS = String(MAX_ATTEMPTS);
 type Received = { path: string; headers: IncomingHttpHeaders; body: string };
 
-/** A receiver on loopback: /ok answers 200, /flaky 500 twice then 200, /down always 500. */
+/**
+ * A receiver on loopback: /ok answers 200, /flaky 500 twice then 200, /down always 500; /odd 200
+ * with a NUL and 8 MiB after it, /split 200 with a character cut in two at the excerpt's end.
+ */
 function startReceiver() {
   const received: Received[] = [];
   const flakyCalls = new Map<string, number>();
@@ -35,6 +39,8 @@ function startReceiver() {
       received.push({ path: req.url ?? "", headers: req.headers, body });
       const id = String(req.headers["webhook-id"]);
       if (req.url === "/ok") return void res.writeHead(200).end("thanks");
+      if (req.url === "/odd") return void res.writeHead(200).end(`ok\u0000${"x".repeat(8 * 1024 * 1024)}`);
+      if (req.url === "/split") return void res.writeHead(200).end(`${"a".repeat(499)}\u{1F600}tail`);
       if (req.url === "/flaky") {
         const n = (flakyCalls.get(id) ?? 0) + 1;
         flakyCalls.set(id, n);
@@ -163,5 +169,24 @@ describe("signed webhooks", () => {
     await eventually(async () => (await listDeliveries()).find((d) => d.id === Number(delivery.id))?.status === "failed", 20_000, "the delivery to a disabled endpoint was not stopped");
     expect((await listDeliveries()).find((d) => d.id === Number(delivery.id))!.attempts).toEqual([]);
     expect(receiver.received.filter((r) => r.headers["webhook-id"] === "msg_disabled")).toHaveLength(0);
+  });
+
+  it("logs the attempt whatever the receiver answers: a NUL, megabytes, a character cut in two", async () => {
+    const attempts: { excerpt: string; status: string }[] = [];
+    for (const [path, message] of [["/odd", "msg_odd"], ["/split", "msg_split"]] as const) {
+      const { id: endpointId } = await createEndpoint({ url: `${receiver.url}${path}`, eventTypes: ["invoice.voided"] });
+      const [delivery] = await sql<{ id: string }[]>`
+        insert into webhook_deliveries (endpoint_id, event_type, message_id, payload)
+        values (${endpointId}, 'invoice.voided', ${message}, '{"type":"invoice.voided","timestamp":"2026-01-01T00:00:00Z","data":{}}') returning id`;
+      expect(await attemptDelivery(Number(delivery.id), 1)).toBe("succeeded");
+      const [row] = await sql<{ response_excerpt: string; status: string; attempts: number }[]>`
+        select a.response_excerpt, d.status, d.attempts from webhook_attempts a join webhook_deliveries d on d.id = a.delivery_id where d.id = ${delivery.id}`;
+      expect(row.attempts).toBe(1);
+      attempts.push({ excerpt: row.response_excerpt, status: row.status });
+    }
+    expect(attempts.map((a) => a.status)).toEqual(["succeeded", "succeeded"]);
+    // The NUL is replaced and only the start of the 8 MiB is kept; the half character too.
+    expect(attempts[0].excerpt).toBe(`ok\uFFFD${"x".repeat(497)}`);
+    expect(attempts[1].excerpt).toBe(`${"a".repeat(499)}\uFFFD`);
   });
 });

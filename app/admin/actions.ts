@@ -13,6 +13,7 @@ import type { PlanChange } from "@/lib/billing/plan-change";
 import { getPlan, publishPlanVersion } from "@/lib/billing/plans";
 import { decimalString, pricingSchema } from "@/lib/billing/pricing-schema";
 import { ApiError, type ErrorDetail } from "@/lib/http/api-error";
+import { isoDate } from "@/lib/http/dates";
 import { storableText } from "@/lib/http/text";
 import { zodDetails } from "@/lib/http/with-api";
 import { enqueueInvoiceRun } from "@/lib/jobs/queues";
@@ -93,7 +94,7 @@ export async function updateCustomerAction(externalId: string, input: unknown): 
 export async function startInvoiceRunAction(periodEnd: string): Promise<ActionResult<{ runId: number }>> {
   const admin = await requireAdmin();
   return guarded(async () => {
-    const run = await createInvoiceRun({ periodEnd: z.iso.date().parse(periodEnd) });
+    const run = await createInvoiceRun({ periodEnd: isoDate().parse(periodEnd) });
     await enqueueInvoiceRun(run.id);
     await recordAudit(admin, { action: "invoice_run.started", entityType: "invoice_run", entityId: String(run.id), after: { periodEnd } });
     return { runId: run.id };
@@ -134,8 +135,9 @@ export async function voidInvoiceAction(id: number, reason: string): Promise<Act
 export async function createApiKeyAction(name: string): Promise<ActionResult<{ secret: string; prefix: string }>> {
   const admin = await requireAdmin();
   return guarded(async () => {
-    const key = await createApiKey(storableText("name").trim().min(1).max(100).parse(name));
-    await recordAudit(admin, { action: "api_key.created", entityType: "api_key", entityId: String(key.id), after: { name, prefix: key.prefix } });
+    const keyName = storableText("name").trim().min(1).max(100).parse(name);
+    const key = await createApiKey(keyName);
+    await recordAudit(admin, { action: "api_key.created", entityType: "api_key", entityId: String(key.id), after: { name: keyName, prefix: key.prefix } });
     revalidatePath("/admin/api-keys");
     return { secret: key.secret, prefix: key.prefix };
   });

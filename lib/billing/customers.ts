@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isoDateTime } from "@/lib/http/dates";
 import { storableText } from "@/lib/http/text";
 import { db } from "@/lib/db/client";
 import { findPlanByCode } from "@/lib/db/queries/catalog";
@@ -13,7 +14,7 @@ export const customerInputSchema = z.object({
   name: storableText("name").trim().min(1).max(200),
   email: z.email().max(254),
   planCode: z.string().min(1).max(64).nullable().optional(),
-  billingAnchor: z.iso.datetime({ offset: true }).nullable().optional(),
+  billingAnchor: isoDateTime().nullable().optional(),
 });
 
 export const serializeCustomer = (c: CustomerInfo) => ({

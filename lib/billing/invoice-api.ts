@@ -3,6 +3,7 @@ import { storableText } from "@/lib/http/text";
 import { db } from "@/lib/db/client";
 import { findInvoice, listInvoices, pageInvoices } from "@/lib/db/queries/invoices";
 import { ApiError } from "@/lib/http/api-error";
+import { idSchema } from "@/lib/http/ids";
 import { loadCustomersById } from "@/lib/metering/catalog";
 import { getCustomer } from "./customers";
 import { invoicesToCsv } from "./invoice-csv";
@@ -10,7 +11,7 @@ import { renderInvoicePdf } from "./invoice-pdf";
 import { serializeInvoice, type InvoiceView } from "./invoices";
 import type { Invoice } from "@/lib/db/schema";
 
-export const invoiceIdSchema = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+export const invoiceIdSchema = idSchema;
 export const voidInputSchema = z.object({ reason: storableText("reason").trim().min(1).max(500) });
 
 export function parseInvoiceId(raw: string): number {

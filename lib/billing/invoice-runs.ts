@@ -3,14 +3,17 @@ import { db, sqlClient } from "@/lib/db/client";
 import { addInvoiceRunProgress, billedCustomers, findInvoiceRun, insertInvoiceRun, markInvoiceRun, type BilledCustomer } from "@/lib/db/queries/invoice-runs";
 import type { InvoiceRun } from "@/lib/db/schema";
 import { ApiError } from "@/lib/http/api-error";
+import { idSchema } from "@/lib/http/ids";
+import { isoDateOrDateTime } from "@/lib/http/dates";
 import { logger } from "@/lib/logger";
 import { getCustomer } from "./customers";
+
 import { draftInvoices } from "./invoices";
 import { billable, periodContaining } from "./periods";
 
 export const invoiceRunInputSchema = z
   .object({
-    periodEnd: z.iso.date().or(z.iso.datetime({ offset: true })).optional(),
+    periodEnd: isoDateOrDateTime().optional(),
     customer: z.string().min(1).max(128).optional(),
   })
   .refine((v) => v.periodEnd !== undefined || v.customer !== undefined, { message: "give periodEnd or customer", path: ["periodEnd"] });
@@ -25,6 +28,13 @@ export async function createInvoiceRun(input: z.output<typeof invoiceRunInputSch
     throw new ApiError("validation_failed", "periodEnd is in the future: a period is invoiced once it has ended.", [{ path: "periodEnd", message: "must not be in the future" }]);
   }
   return insertInvoiceRun(db(), { periodEnd, customerId: customer?.id ?? null });
+}
+
+/** A run id from a URL; anything else names no run. */
+export function parseInvoiceRunId(raw: string): number {
+  const parsed = idSchema.safeParse(raw);
+  if (!parsed.success) throw new ApiError("not_found", `No invoice run ${raw.slice(0, 40)}.`);
+  return parsed.data;
 }
 
 export async function getInvoiceRun(id: number): Promise<InvoiceRun> {

@@ -6,9 +6,8 @@ import { checkSpendAlerts, spendThresholds } from "./spend-alerts";
 import { eventSchema, MAX_FUTURE_MS, type EventInput, type Receipt, type ReceiptError } from "./event-schema";
 import { groupCommitter, type PreparedEvent } from "./group-commit";
 import { canonicalPropertyValue, parseQuantity } from "./quantity";
+import { EARLIEST_MS } from "@/lib/http/dates";
 
-/** Timestamps before this are refused: nobody meters the last millennium. */
-const EARLIEST_MS = Date.UTC(2000, 0, 1);
 
 type Checked = { ok: true; event: EventInput } | { ok: false; id: string | null; error: ReceiptError };
 

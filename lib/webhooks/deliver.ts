@@ -1,6 +1,39 @@
 import { Webhook } from "standardwebhooks";
 import { sqlClient } from "@/lib/db/client";
 import { env } from "@/lib/env";
+import { storableCopy } from "@/lib/http/text";
+
+/** How much of a receiver's answer the attempt log keeps. */
+const EXCERPT_CHARS = 500;
+/** How much of it is read at most: a receiver may answer with anything, of any size. */
+const EXCERPT_READ_BYTES = 4 * EXCERPT_CHARS;
+
+/**
+ * The start of an answer for the attempt log: at most EXCERPT_READ_BYTES are read (the rest is
+ * not downloaded), decoded leniently, cut to EXCERPT_CHARS, and anything Postgres cannot store
+ * (a NUL, half of a character cut in two) replaced, so an odd answer can never keep its attempt
+ * from being logged.
+ */
+async function answerExcerpt(response: Response): Promise<string> {
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < EXCERPT_READ_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } catch {
+    // A broken or timed-out answer: log what came.
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  const text = new TextDecoder().decode(Buffer.concat(chunks).subarray(0, EXCERPT_READ_BYTES));
+  return storableCopy(text.slice(0, EXCERPT_CHARS));
+}
 
 export type AttemptOutcome = "succeeded" | "retry" | "failed" | "not_pending";
 
@@ -42,9 +75,9 @@ export async function attemptDelivery(deliveryId: number, attempt: number, maxAt
       body,
     });
     statusCode = response.status;
-    excerpt = (await response.text().catch(() => "")).slice(0, 500);
+    excerpt = await answerExcerpt(response);
   } catch (error) {
-    excerpt = `no answer: ${error instanceof Error ? error.message : String(error)}`.slice(0, 500);
+    excerpt = storableCopy(`no answer: ${error instanceof Error ? error.message : String(error)}`.slice(0, EXCERPT_CHARS));
   }
   const latencyMs = Math.round(performance.now() - started);
   const ok = statusCode !== null && statusCode >= 200 && statusCode < 300;

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireAdmin } from "@/lib/auth/session";
 import type { Currency } from "@/lib/billing/currencies";
+import { externalIdSchema } from "@/lib/billing/customers";
 import { displayMoney } from "@/lib/billing/money";
 import { periodContaining } from "@/lib/billing/periods";
 import { db } from "@/lib/db/client";
@@ -21,7 +22,9 @@ export const metadata: Metadata = { title: "Customer" };
 export default async function AdminCustomerPage({ params }: { params: Promise<{ externalId: string }> }) {
   const { externalId } = await params;
   await requireAdmin(`/admin/customers/${encodeURIComponent(externalId)}`);
-  const customer = await customerByExternalId(decodeURIComponent(externalId));
+  // The segment arrives decoded; an id that no customer could have is simply not found.
+  if (!externalIdSchema.safeParse(externalId).success) notFound();
+  const customer = await customerByExternalId(externalId);
   if (!customer) notFound();
   const period = periodContaining(new Date(), customer.rule);
   const [history, invoices, alerts, planRows, metrics] = await Promise.all([

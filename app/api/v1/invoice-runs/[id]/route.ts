@@ -1,5 +1,4 @@
-import { getInvoiceRun, serializeInvoiceRun } from "@/lib/billing/invoice-runs";
-import { parseInvoiceId } from "@/lib/billing/invoice-api";
+import { getInvoiceRun, parseInvoiceRunId, serializeInvoiceRun } from "@/lib/billing/invoice-runs";
 import { withApi } from "@/lib/http/with-api";
 
-export const GET = withApi<{ id: string }>(async ({ params }) => serializeInvoiceRun(await getInvoiceRun(parseInvoiceId(params.id))));
+export const GET = withApi<{ id: string }>(async ({ params }) => serializeInvoiceRun(await getInvoiceRun(parseInvoiceRunId(params.id))));
