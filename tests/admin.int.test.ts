@@ -151,7 +151,9 @@ describe("admin console", () => {
   });
 
   it("answers an admin 404, not an error, for a customer or run path no id could have", async () => {
-    for (const path of ["/admin/customers/%25", "/admin/customers/%25E0%25A4%25A", "/admin/customers/a%20b", "/admin/invoice-runs/0x1", "/admin/invoice-runs/%25"]) {
+    const [run] = await sql<{ id: string }[]>`insert into invoice_runs (period_end) values (${previous.end.toISOString()}::timestamptz) returning id`;
+    expect((await getPage(server.url, `/admin/invoice-runs/${run.id}`, { cookie: adminCookie })).status).toBe(200);
+    for (const path of ["/admin/customers/%25", "/admin/customers/%25E0%25A4%25A", `/admin/invoice-runs/0x${Number(run.id).toString(16)}`, `/admin/invoice-runs/${run.id}.0`]) {
       const res = await getPage(server.url, path, { cookie: adminCookie });
       expect(res.status, path).toBe(404);
     }

@@ -7,7 +7,6 @@ import { idSchema } from "@/lib/http/ids";
 import { isoDateOrDateTime } from "@/lib/http/dates";
 import { logger } from "@/lib/logger";
 import { getCustomer } from "./customers";
-
 import { draftInvoices } from "./invoices";
 import { billable, periodContaining } from "./periods";
 

@@ -8,7 +8,6 @@ import { groupCommitter, type PreparedEvent } from "./group-commit";
 import { canonicalPropertyValue, parseQuantity } from "./quantity";
 import { EARLIEST_MS } from "@/lib/http/dates";
 
-
 type Checked = { ok: true; event: EventInput } | { ok: false; id: string | null; error: ReceiptError };
 
 /** Schema check of one event; the first failing field is named in the error. */

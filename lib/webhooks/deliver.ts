@@ -9,8 +9,8 @@ const EXCERPT_CHARS = 500;
 const EXCERPT_READ_BYTES = 4 * EXCERPT_CHARS;
 
 /**
- * The start of an answer for the attempt log: at most EXCERPT_READ_BYTES are read (the rest is
- * not downloaded), decoded leniently, cut to EXCERPT_CHARS, and anything Postgres cannot store
+ * The start of an answer for the attempt log: reading stops once EXCERPT_READ_BYTES have come
+ * (the rest is left unread and the connection closed), decoded leniently, cut to EXCERPT_CHARS, and anything Postgres cannot store
  * (a NUL, half of a character cut in two) replaced, so an odd answer can never keep its attempt
  * from being logged.
  */
