@@ -111,6 +111,20 @@ describe("public API v1: metrics, customers, usage", () => {
     });
   });
 
+  it("records each change made over the API in the audit log, with the key that made it", async () => {
+    const audit = await sql<{ actor_id: string; actor_email: string; action: string; entity_id: string }[]>`
+      select actor_id, actor_email, action, entity_id from audit_log order by id`;
+    const changes = audit.map((a) => `${a.action} ${a.entity_id}`);
+    expect(changes).toEqual(expect.arrayContaining(["metric.created api_calls", "metric.created seats", `customer.created ${CUSTOMER.externalId}`, "customer.created cus_anchored"]));
+    // Refused requests changed nothing and recorded nothing.
+    expect(changes.filter((c) => c === "metric.created api_calls")).toHaveLength(1);
+    expect(changes.some((c) => /cus_x\d/.test(c))).toBe(false);
+    for (const entry of audit) {
+      expect(entry.actor_id).toMatch(/^api_key:\d+$/);
+      expect(entry.actor_email).toMatch(/^API key mk_live_\S+… \(bootstrap\)$/);
+    }
+  });
+
   it("answers 401 on every route without a key (and with a wrong one), with the error shape", async () => {
     const wrong = apiClient(server.url, `mk_live_${"q".repeat(43)}`);
     const calls = (client: ApiClient) => [

@@ -116,6 +116,20 @@ describe("invoice runs as jobs, and the invoice API", () => {
     const voided = await api.post(`/invoices/${other.id}/void`, { reason: "billed in error" });
     expect(voided.json).toMatchObject({ status: "void", voidReason: "billed in error", number: expect.stringMatching(/000002$/) });
 
+    // Each change over the API is in the audit log with the key that made it.
+    const audit = await sql<{ actor_id: string; actor_email: string; action: string; entity_id: string; after: { status: string } }[]>`
+      select actor_id, actor_email, action, entity_id, after from audit_log where entity_type = 'invoice' order by id`;
+    expect(audit.map((a) => [a.action, a.entity_id, a.after.status])).toEqual([
+      ["invoice.finalized", String(invoice.id), "finalized"],
+      ["invoice.paid", String(invoice.id), "paid"],
+      ["invoice.finalized", String(other.id), "finalized"],
+      ["invoice.voided", String(other.id), "void"],
+    ]);
+    for (const entry of audit) {
+      expect(entry.actor_id).toMatch(/^api_key:\d+$/);
+      expect(entry.actor_email).toMatch(/^API key mk_live_\S+… \(bootstrap\)$/);
+    }
+
     const pdf = await fetch(`${server.url}/api/v1/invoices/${invoice.id}/pdf`, { headers: { authorization: `Bearer ${TEST_API_KEY}` } });
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get("content-type")).toBe("application/pdf");

@@ -73,6 +73,18 @@ describe("plans over the API and priced live usage", () => {
     expect(row.interval).toBe("month");
   });
 
+  it("records plans and versions published over the API in the audit log, before and after", async () => {
+    const pricing = { ...STARTUP, baseFee: "49.00" };
+    expect((await suite.api.post("/plans/startup/versions", { pricing })).status).toBe(201);
+    const audit = await sql<{ action: string; entity_id: string; actor_id: string; before: { version: number } | null; after: { version?: number; pricing?: { baseFee: string } } }[]>`
+      select action, entity_id, actor_id, before, after from audit_log where entity_type = 'plan' and entity_id = 'startup' order by id`;
+    expect(audit.map((a) => a.action)).toEqual(["plan.created", "plan.version_published"]);
+    expect(audit[1].before?.version).toBe(1);
+    expect(audit[1].after.version).toBe(2);
+    expect(audit[1].after.pricing?.baseFee).toBe("49.00");
+    expect(audit.every((a) => /^api_key:\d+$/.test(a.actor_id))).toBe(true);
+  });
+
   it("a published version cannot be changed or removed in SQL", async () => {
     const [version] = await sql<{ id: string }[]>`select v.id from plan_versions v join plans p on p.id = v.plan_id where p.code = 'startup' and v.version = 1`;
     await expect(sql`update plan_versions set pricing = '{}'::jsonb where id = ${version.id}`).rejects.toThrow(/publish a new version/);

@@ -1,5 +1,6 @@
 import type { AdminSession } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
+import { findApiKeyById } from "@/lib/db/queries/api-keys";
 import { insertAuditEntry, listAuditEntries } from "@/lib/db/queries/audit";
 
 export type AuditInput = { action: string; entityType: string; entityId: string; before?: unknown; after?: unknown };
@@ -7,6 +8,17 @@ export type AuditInput = { action: string; entityType: string; entityId: string;
 /** Records an admin's change; called by every admin action after it succeeds. */
 export async function recordAudit(actor: Pick<AdminSession, "id" | "email">, entry: AuditInput) {
   await insertAuditEntry(db(), { actorId: actor.id, actorEmail: actor.email, action: entry.action, entityType: entry.entityType, entityId: entry.entityId, before: entry.before ?? null, after: entry.after ?? null });
+}
+
+/**
+ * Records a change made over the API, with the key that made it as the actor ("api_key:7",
+ * shown as "API key mk_live_ab12… (name)"): invoices paid or voided by automation are as
+ * accountable as those changed in the console.
+ */
+export async function recordApiAudit(apiKeyId: number, entry: AuditInput) {
+  const key = await findApiKeyById(db(), { id: apiKeyId });
+  const label = key ? `API key ${key.prefix}… (${key.name})` : `API key ${apiKeyId}`;
+  await recordAudit({ id: `api_key:${apiKeyId}`, email: label }, entry);
 }
 
 export type AuditView = { id: number; actorEmail: string; action: string; entityType: string; entityId: string; before: unknown; after: unknown; createdAt: string };

@@ -1,9 +1,11 @@
+import { recordApiAudit } from "@/lib/admin/audit";
 import { parseWith, readJson, withApi } from "@/lib/http/with-api";
 import { defineMetric, listAllMetrics, metricInputSchema, serializeMetric } from "@/lib/metering/metrics";
 
 export const GET = withApi(async () => ({ metrics: (await listAllMetrics()).map(serializeMetric) }));
 
-export const POST = withApi(async ({ req }) => {
+export const POST = withApi(async ({ req, apiKeyId }) => {
   const metric = await defineMetric(parseWith(metricInputSchema, await readJson(req)));
+  await recordApiAudit(apiKeyId, { action: "metric.created", entityType: "metric", entityId: metric.code, after: metric });
   return Response.json(serializeMetric(metric), { status: 201 });
 });

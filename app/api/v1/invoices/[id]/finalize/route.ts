@@ -1,9 +1,11 @@
+import { recordApiAudit } from "@/lib/admin/audit";
 import { getInvoice, OPERATOR, parseInvoiceId } from "@/lib/billing/invoice-api";
 import { finalizeInvoice } from "@/lib/billing/invoices";
 import { withApi } from "@/lib/http/with-api";
 
-export const POST = withApi<{ id: string }>(async ({ params }) => {
+export const POST = withApi<{ id: string }>(async ({ params, apiKeyId }) => {
   const id = parseInvoiceId(params.id);
   await finalizeInvoice(id);
+  await recordApiAudit(apiKeyId, { action: "invoice.finalized", entityType: "invoice", entityId: String(id), before: { status: "draft" }, after: { status: "finalized" } });
   return getInvoice(OPERATOR, id);
 });

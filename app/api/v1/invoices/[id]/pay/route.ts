@@ -1,9 +1,11 @@
+import { recordApiAudit } from "@/lib/admin/audit";
 import { getInvoice, OPERATOR, parseInvoiceId } from "@/lib/billing/invoice-api";
 import { payInvoice } from "@/lib/billing/invoices";
 import { withApi } from "@/lib/http/with-api";
 
-export const POST = withApi<{ id: string }>(async ({ params }) => {
+export const POST = withApi<{ id: string }>(async ({ params, apiKeyId }) => {
   const id = parseInvoiceId(params.id);
   await payInvoice(id);
+  await recordApiAudit(apiKeyId, { action: "invoice.paid", entityType: "invoice", entityId: String(id), before: { status: "finalized" }, after: { status: "paid" } });
   return getInvoice(OPERATOR, id);
 });
