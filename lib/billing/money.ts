@@ -37,31 +37,12 @@ export function toMinorUnits(amount: Dec, currency: Currency): bigint {
 const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
 const MIN_EXACT = BigInt(Number.MIN_SAFE_INTEGER);
 
-const outOfRange = () =>
-  new ApiError("amount_out_of_range", "An amount is larger than Meterline can state exactly (9,007,199,254,740,991 minor units).");
-
 /** Minor units as a JSON-safe number (amounts above 2^53 minor units are refused). */
 export function minorToNumber(minor: bigint): number {
-  if (minor > MAX_EXACT || minor < MIN_EXACT) throw outOfRange();
+  if (minor > MAX_EXACT || minor < MIN_EXACT) {
+    throw new ApiError("amount_out_of_range", "An amount is larger than Meterline can state exactly (9,007,199,254,740,991 minor units).");
+  }
   return Number(minor);
-}
-
-/**
- * An amount already in minor units, rounded once, half-up, to an integer that a JSON number holds
- * exactly; refused above 2^53 - 1 like minorToNumber. (Read from its digits: a double above that
- * cannot pass as a safe integer, so nothing inexact gets through.)
- */
-export function roundMinor(minorAmount: Dec): number {
-  const minor = Number(minorAmount.toFixed(0, Dec.ROUND_HALF_UP));
-  if (!Number.isSafeInteger(minor)) throw outOfRange();
-  return minor + 0; // never -0
-}
-
-/** a + b for integer minor units, refused (not rounded) once the sum leaves the exact range. */
-export function addMinor(a: number, b: number): number {
-  const sum = a + b;
-  if (!Number.isSafeInteger(sum)) throw outOfRange();
-  return sum;
 }
 
 const scales = new Map<Currency, Dec>();

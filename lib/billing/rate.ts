@@ -1,5 +1,5 @@
 import type { Currency } from "./currencies";
-import { addMinor, Dec, dec, minorScale, minorToNumber, roundMinor, toMinorUnits, ZERO } from "./money";
+import { Dec, dec, minorScale, minorToNumber, roundHalfUp, toMinorUnits, ZERO } from "./money";
 import type { Period } from "./periods";
 import type { Charge, Pricing } from "./pricing-schema";
 import { rateGraduated } from "./charges/graduated";
@@ -53,7 +53,7 @@ function rateCharge(charge: Charge, total: Dec, scale: Dec): ChargePart[] {
   }
 }
 
-type FixedAmounts = { scale: Dec; baseFee: number; minimum: number; taxRate: Dec | null };
+type FixedAmounts = { scale: Dec; baseFee: bigint; minimum: bigint; taxRate: Dec | null };
 const fixed = new WeakMap<Pricing, FixedAmounts>();
 
 /** A pricing's base fee and minimum in minor units and its tax rate, worked out once per pricing object. */
@@ -64,8 +64,8 @@ function fixedAmounts(pricing: Pricing): FixedAmounts {
     const taxRate = dec(pricing.taxRate);
     amounts = {
       scale: minorScale(currency),
-      baseFee: minorToNumber(toMinorUnits(dec(pricing.baseFee), currency)),
-      minimum: minorToNumber(toMinorUnits(dec(pricing.minimumCommitment), currency)),
+      baseFee: toMinorUnits(dec(pricing.baseFee), currency),
+      minimum: toMinorUnits(dec(pricing.minimumCommitment), currency),
       taxRate: taxRate.isZero() ? null : taxRate,
     };
     fixed.set(pricing, amounts);
@@ -88,22 +88,22 @@ function periodText(period: Period): { start: string; end: string } {
  * The one pricing function: live estimates and invoices both call it, so for the same usage
  * they agree to the cent. `usage` maps metric codes to the period's aggregated quantity
  * (decimal strings); metrics without a charge are not billed. Pure: no I/O, no floats (amounts
- * are integer minor units, checked to stay within what a JSON number holds exactly).
+ * are bigint minor units, given out as JSON numbers only within what those hold exactly).
  */
 export function rate(pricing: Pricing, usage: ReadonlyMap<string, string>, period: Period | null = null): Rating {
   const currency = pricing.currency as Currency;
   const lines: LineItem[] = [];
   const { scale, baseFee, minimum, taxRate } = fixedAmounts(pricing);
-  if (baseFee > 0) {
-    lines.push({ kind: "base_fee", metric: null, model: null, tier: null, description: "Base fee", quantity: "1", unitPrice: pricing.baseFee, flatFee: "0", amount: baseFee });
+  if (baseFee > 0n) {
+    lines.push({ kind: "base_fee", metric: null, model: null, tier: null, description: "Base fee", quantity: "1", unitPrice: pricing.baseFee, flatFee: "0", amount: minorToNumber(baseFee) });
   }
   let subtotal = baseFee;
   for (const charge of pricing.charges) {
     const quantity = usage.get(charge.metric);
     const total = quantity === undefined || quantity === "0" ? ZERO : new Dec(quantity);
     for (const part of rateCharge(charge, total, scale)) {
-      const amount = roundMinor(part.amount);
-      subtotal = addMinor(subtotal, amount);
+      const amount = roundHalfUp(part.amount);
+      subtotal += amount;
       lines.push({
         kind: "usage",
         metric: charge.metric,
@@ -113,23 +113,23 @@ export function rate(pricing: Pricing, usage: ReadonlyMap<string, string>, perio
         quantity: part.quantity,
         unitPrice: part.unitPrice,
         flatFee: part.flatFee,
-        amount,
+        amount: minorToNumber(amount),
       });
     }
   }
   if (subtotal < minimum) {
     const shortfall = minimum - subtotal;
-    lines.push({ kind: "minimum_commitment", metric: null, model: null, tier: null, description: "Minimum commitment shortfall", quantity: "1", unitPrice: pricing.minimumCommitment, flatFee: "0", amount: shortfall });
+    lines.push({ kind: "minimum_commitment", metric: null, model: null, tier: null, description: "Minimum commitment shortfall", quantity: "1", unitPrice: pricing.minimumCommitment, flatFee: "0", amount: minorToNumber(shortfall) });
     subtotal = minimum;
   }
-  const tax = taxRate === null || subtotal === 0 ? 0 : roundMinor(new Dec(subtotal).times(taxRate));
+  const tax = taxRate === null || subtotal === 0n ? 0n : roundHalfUp(new Dec(subtotal.toString()).times(taxRate));
   return {
     currency,
     period: period ? periodText(period) : null,
     lines,
-    subtotal,
+    subtotal: minorToNumber(subtotal),
     taxRate: pricing.taxRate,
-    tax,
-    total: addMinor(subtotal, tax),
+    tax: minorToNumber(tax),
+    total: minorToNumber(subtotal + tax),
   };
 }
