@@ -2,7 +2,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { createApiKey, revokeApiKey } from "@/lib/admin/api-keys";
-import { recordAudit } from "@/lib/admin/audit";
+import { auditEntry, recordAudit } from "@/lib/admin/audit";
 import { customerUpdateSchema, updateCustomer } from "@/lib/admin/customers";
 import { previewImpact, type Impact } from "@/lib/admin/impact";
 import { requireAdmin } from "@/lib/auth/session";
@@ -55,7 +55,7 @@ export async function publishVersionAction(planCode: string, pricing: unknown, e
     const before = await getPlan(code);
     const plan = await publishPlanVersion(code, input);
     const version = plan.versions[plan.versions.length - 1];
-    await recordAudit(admin, { action: "plan.version_published", entityType: "plan", entityId: code, before: before.versions[before.versions.length - 1] ?? null, after: version });
+    await recordAudit(admin, auditEntry.planVersionPublished(code, before.versions[before.versions.length - 1] ?? null, version));
     revalidatePath("/admin/plans");
     return { version: version.version };
   });
@@ -65,7 +65,7 @@ export async function createMetricAction(input: unknown): Promise<ActionResult<{
   const admin = await requireAdmin();
   return guarded(async () => {
     const metric = await defineMetric(metricInputSchema.parse(input));
-    await recordAudit(admin, { action: "metric.created", entityType: "metric", entityId: metric.code, after: metric });
+    await recordAudit(admin, auditEntry.metricCreated(metric));
     revalidatePath("/admin/metrics");
     return { code: metric.code };
   });
@@ -75,7 +75,7 @@ export async function createCustomerAction(input: unknown): Promise<ActionResult
   const admin = await requireAdmin();
   return guarded(async () => {
     const customer = await createCustomer(customerInputSchema.parse(input));
-    await recordAudit(admin, { action: "customer.created", entityType: "customer", entityId: customer.externalId, after: { name: customer.name, email: customer.email, plan: customer.planCode } });
+    await recordAudit(admin, auditEntry.customerCreated(customer));
     revalidatePath("/admin/customers");
     return { externalId: customer.externalId };
   });
@@ -96,7 +96,7 @@ export async function startInvoiceRunAction(periodEnd: string): Promise<ActionRe
   return guarded(async () => {
     const run = await createInvoiceRun({ periodEnd: isoDate().parse(periodEnd) });
     await enqueueInvoiceRun(run.id);
-    await recordAudit(admin, { action: "invoice_run.started", entityType: "invoice_run", entityId: String(run.id), after: { periodEnd } });
+    await recordAudit(admin, auditEntry.invoiceRunStarted(run.id, { periodEnd }));
     return { runId: run.id };
   });
 }
@@ -105,7 +105,7 @@ export async function finalizeInvoiceAction(id: number): Promise<ActionResult> {
   const admin = await requireAdmin();
   return guarded(async () => {
     await finalizeInvoice(idSchema.parse(id));
-    await recordAudit(admin, { action: "invoice.finalized", entityType: "invoice", entityId: String(id), before: { status: "draft" }, after: { status: "finalized" } });
+    await recordAudit(admin, auditEntry.invoiceFinalized(id));
     revalidatePath("/admin/invoices");
     return undefined;
   });
@@ -115,7 +115,7 @@ export async function payInvoiceAction(id: number): Promise<ActionResult> {
   const admin = await requireAdmin();
   return guarded(async () => {
     await payInvoice(idSchema.parse(id));
-    await recordAudit(admin, { action: "invoice.paid", entityType: "invoice", entityId: String(id), before: { status: "finalized" }, after: { status: "paid" } });
+    await recordAudit(admin, auditEntry.invoicePaid(id));
     revalidatePath("/admin/invoices");
     return undefined;
   });
@@ -126,7 +126,7 @@ export async function voidInvoiceAction(id: number, reason: string): Promise<Act
   return guarded(async () => {
     const why = storableText("reason").trim().min(1, "give a reason").max(500).parse(reason);
     await voidInvoice(idSchema.parse(id), why);
-    await recordAudit(admin, { action: "invoice.voided", entityType: "invoice", entityId: String(id), before: { status: "finalized" }, after: { status: "void", reason: why } });
+    await recordAudit(admin, auditEntry.invoiceVoided(id, why));
     revalidatePath("/admin/invoices");
     return undefined;
   });

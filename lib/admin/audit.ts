@@ -11,6 +11,22 @@ export async function recordAudit(actor: Pick<AdminSession, "id" | "email">, ent
 }
 
 /**
+ * The entries of the changes the console and the API both make, built in one place so that a
+ * change reads the same in the log whichever way it was made.
+ */
+export const auditEntry = {
+  metricCreated: (metric: { code: string }): AuditInput => ({ action: "metric.created", entityType: "metric", entityId: metric.code, after: metric }),
+  customerCreated: (customer: { externalId: string; name: string; email: string; planCode: string | null }): AuditInput => ({
+    action: "customer.created", entityType: "customer", entityId: customer.externalId, after: { name: customer.name, email: customer.email, plan: customer.planCode },
+  }),
+  planVersionPublished: (code: string, before: unknown, after: unknown): AuditInput => ({ action: "plan.version_published", entityType: "plan", entityId: code, before, after }),
+  invoiceRunStarted: (runId: number, input: unknown): AuditInput => ({ action: "invoice_run.started", entityType: "invoice_run", entityId: String(runId), after: input }),
+  invoiceFinalized: (id: number): AuditInput => ({ action: "invoice.finalized", entityType: "invoice", entityId: String(id), before: { status: "draft" }, after: { status: "finalized" } }),
+  invoicePaid: (id: number): AuditInput => ({ action: "invoice.paid", entityType: "invoice", entityId: String(id), before: { status: "finalized" }, after: { status: "paid" } }),
+  invoiceVoided: (id: number, reason: string): AuditInput => ({ action: "invoice.voided", entityType: "invoice", entityId: String(id), before: { status: "finalized" }, after: { status: "void", reason } }),
+};
+
+/**
  * Records a change made over the API, with the key that made it as the actor ("api_key:7",
  * shown as "API key mk_live_ab12… (name)"): invoices paid or voided by automation are as
  * accountable as those changed in the console.

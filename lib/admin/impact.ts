@@ -1,4 +1,4 @@
-import { usageFromEventLog } from "@/lib/billing/invoice-usage";
+import { usageByWindow } from "@/lib/billing/invoice-usage";
 import { billable, periodContaining, previousPeriod, type Period } from "@/lib/billing/periods";
 import type { Pricing } from "@/lib/billing/pricing-schema";
 import { versionPricing } from "@/lib/billing/pricing-schema";
@@ -45,14 +45,14 @@ export async function previewImpact(planCode: string, draft: Pricing, now = new 
     ].filter((w) => planIdForPeriod(w.customer, w.period) === plan.id);
   });
   const metrics = [...(await metricsById()).values()];
-  const usage = await usageFromEventLog(sqlClient(), windows.map((w) => ({ customerId: w.customer.id, period: w.period })), metrics);
+  const usage = await usageByWindow(sqlClient(), windows.map((w) => ({ customerId: w.customer.id, period: w.period })), metrics);
   const liveTotal = (period: Period, used: Map<string, string>) => {
     const version = versionForPeriod(versions, period);
     return version ? rate(versionPricing(version.id, version.pricing), used, period).total : 0;
   };
   const rows = new Map<number, ImpactRow>();
-  for (const w of windows) {
-    const used = usage.get(`${w.customer.id}:${w.period.start.getTime()}`)!;
+  for (const [i, w] of windows.entries()) {
+    const used = usage[i];
     const result = side(liveTotal(w.period, used), rate(draft, used, w.period).total);
     const row = rows.get(w.customer.id) ?? { customer: names.get(w.customer.id)?.externalId ?? String(w.customer.id), name: names.get(w.customer.id)?.name ?? "", current: side(0, 0), last: null };
     if (w.kind === "current") row.current = result;

@@ -3,7 +3,7 @@ import { storableText } from "@/lib/http/text";
 import { db } from "@/lib/db/client";
 import { findInvoice, listInvoices, pageInvoices } from "@/lib/db/queries/invoices";
 import { ApiError } from "@/lib/http/api-error";
-import { idSchema } from "@/lib/http/ids";
+import { idSchema, parseId } from "@/lib/http/ids";
 import { loadCustomersById } from "@/lib/metering/catalog";
 import { getCustomer } from "./customers";
 import { invoicesToCsv } from "./invoice-csv";
@@ -14,11 +14,7 @@ import type { Invoice } from "@/lib/db/schema";
 export const invoiceIdSchema = idSchema;
 export const voidInputSchema = z.object({ reason: storableText("reason").trim().min(1).max(500) });
 
-export function parseInvoiceId(raw: string): number {
-  const parsed = invoiceIdSchema.safeParse(raw);
-  if (!parsed.success) throw new ApiError("not_found", `No invoice ${raw.slice(0, 40)}.`);
-  return parsed.data;
-}
+export const parseInvoiceId = (raw: string): number => parseId(raw, "invoice");
 
 /**
  * Whose invoices a caller may read. Every read names one: the operator (API key or admin) reads

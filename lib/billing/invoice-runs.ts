@@ -3,7 +3,7 @@ import { db, sqlClient } from "@/lib/db/client";
 import { addInvoiceRunProgress, billedCustomers, findInvoiceRun, insertInvoiceRun, markInvoiceRun, type BilledCustomer } from "@/lib/db/queries/invoice-runs";
 import type { InvoiceRun } from "@/lib/db/schema";
 import { ApiError } from "@/lib/http/api-error";
-import { idSchema } from "@/lib/http/ids";
+import { parseId } from "@/lib/http/ids";
 import { isoDateOrDateTime } from "@/lib/http/dates";
 import { logger } from "@/lib/logger";
 import { getCustomer } from "./customers";
@@ -29,12 +29,7 @@ export async function createInvoiceRun(input: z.output<typeof invoiceRunInputSch
   return insertInvoiceRun(db(), { periodEnd, customerId: customer?.id ?? null });
 }
 
-/** A run id from a URL; anything else names no run. */
-export function parseInvoiceRunId(raw: string): number {
-  const parsed = idSchema.safeParse(raw);
-  if (!parsed.success) throw new ApiError("not_found", `No invoice run ${raw.slice(0, 40)}.`);
-  return parsed.data;
-}
+export const parseInvoiceRunId = (raw: string): number => parseId(raw, "invoice run");
 
 export async function getInvoiceRun(id: number): Promise<InvoiceRun> {
   const run = await findInvoiceRun(db(), { id });

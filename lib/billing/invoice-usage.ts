@@ -7,17 +7,9 @@ import type { Period } from "./periods";
  * Usage per metric code for each (customer, period), from Postgres, with the same definitions
  * as the live counters (so invoices and counters agree): sum, count, max and latest from the
  * running totals written with the events, unique_count counted over the raw events. Values are
- * canonical decimal strings ("5.25", never "5.250000"); a metric without events is "0".
- * Keyed "customerId:periodStartMs".
+ * canonical decimal strings ("5.25", never "5.250000"); a metric without events is "0". One map
+ * per window, in the windows' order.
  */
-export async function usageFromEventLog(connection: Sql, windows: { customerId: number; period: Period }[], metrics: BillableMetric[]) {
-  const byIndex = await usageByWindow(connection, windows, metrics);
-  const usage = new Map<string, Map<string, string>>();
-  windows.forEach(({ customerId, period }, i) => usage.set(`${customerId}:${period.start.getTime()}`, byIndex[i]));
-  return usage;
-}
-
-/** The same usage as usageFromEventLog, one map per window in the windows' order (no keys to build or look up). */
 export async function usageByWindow(connection: Sql, windows: { customerId: number; period: Period }[], metrics: BillableMetric[]) {
   const byIndex = zeroUsage(windows, metrics);
   if (windows.length === 0 || metrics.length === 0) return byIndex;

@@ -1,4 +1,4 @@
-import { recordApiAudit } from "@/lib/admin/audit";
+import { auditEntry, recordApiAudit } from "@/lib/admin/audit";
 import { parseWith, readJson, withApi } from "@/lib/http/with-api";
 import { defineMetric, listAllMetrics, metricInputSchema, serializeMetric } from "@/lib/metering/metrics";
 
@@ -6,6 +6,6 @@ export const GET = withApi(async () => ({ metrics: (await listAllMetrics()).map(
 
 export const POST = withApi(async ({ req, apiKeyId }) => {
   const metric = await defineMetric(parseWith(metricInputSchema, await readJson(req)));
-  await recordApiAudit(apiKeyId, { action: "metric.created", entityType: "metric", entityId: metric.code, after: metric });
+  await recordApiAudit(apiKeyId, auditEntry.metricCreated(metric));
   return Response.json(serializeMetric(metric), { status: 201 });
 });

@@ -1,4 +1,4 @@
-import { recordApiAudit } from "@/lib/admin/audit";
+import { auditEntry, recordApiAudit } from "@/lib/admin/audit";
 import { getInvoice, OPERATOR, parseInvoiceId } from "@/lib/billing/invoice-api";
 import { finalizeInvoice } from "@/lib/billing/invoices";
 import { withApi } from "@/lib/http/with-api";
@@ -6,6 +6,6 @@ import { withApi } from "@/lib/http/with-api";
 export const POST = withApi<{ id: string }>(async ({ params, apiKeyId }) => {
   const id = parseInvoiceId(params.id);
   await finalizeInvoice(id);
-  await recordApiAudit(apiKeyId, { action: "invoice.finalized", entityType: "invoice", entityId: String(id), before: { status: "draft" }, after: { status: "finalized" } });
+  await recordApiAudit(apiKeyId, auditEntry.invoiceFinalized(id));
   return getInvoice(OPERATOR, id);
 });

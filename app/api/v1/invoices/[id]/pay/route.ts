@@ -1,4 +1,4 @@
-import { recordApiAudit } from "@/lib/admin/audit";
+import { auditEntry, recordApiAudit } from "@/lib/admin/audit";
 import { getInvoice, OPERATOR, parseInvoiceId } from "@/lib/billing/invoice-api";
 import { payInvoice } from "@/lib/billing/invoices";
 import { withApi } from "@/lib/http/with-api";
@@ -6,6 +6,6 @@ import { withApi } from "@/lib/http/with-api";
 export const POST = withApi<{ id: string }>(async ({ params, apiKeyId }) => {
   const id = parseInvoiceId(params.id);
   await payInvoice(id);
-  await recordApiAudit(apiKeyId, { action: "invoice.paid", entityType: "invoice", entityId: String(id), before: { status: "finalized" }, after: { status: "paid" } });
+  await recordApiAudit(apiKeyId, auditEntry.invoicePaid(id));
   return getInvoice(OPERATOR, id);
 });
