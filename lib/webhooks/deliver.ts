@@ -10,9 +10,9 @@ const EXCERPT_READ_BYTES = 4 * EXCERPT_CHARS;
 
 /**
  * The start of an answer for the attempt log: reading stops once EXCERPT_READ_BYTES have come
- * (the rest is left unread and the connection closed), decoded leniently, cut to EXCERPT_CHARS, and anything Postgres cannot store
- * (a NUL, half of a character cut in two) replaced, so an odd answer can never keep its attempt
- * from being logged.
+ * (the rest is left unread and the connection closed); decoded leniently, cut to EXCERPT_CHARS,
+ * with anything Postgres cannot store (a NUL, half of a character cut in two) replaced, so an odd
+ * answer can never keep its attempt from being logged.
  */
 async function answerExcerpt(response: Response): Promise<string> {
   if (!response.body) return "";
