@@ -42,25 +42,43 @@ describe("invoice runs as jobs, and the invoice API", () => {
   });
 
   it("a run killed half-way and started again ends with exactly one invoice per customer", async () => {
-    const started = await api.post("/invoice-runs", { periodEnd: previous.end.toISOString() });
-    expect(started.status).toBe(202);
-    const id = started.json.id;
-    await eventually(async () => (await api.get(`/invoice-runs/${id}`)).json.progress.done > 0, 60_000, "the run never started");
-    await worker.kill();
-    const halfway = (await api.get(`/invoice-runs/${id}`)).json;
-    expect(halfway.status).toBe("running");
-    expect(halfway.progress.done).toBeLessThan(CUSTOMERS);
-    // The worker is really gone: nothing moves the run on until a new one starts.
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    expect((await api.get(`/invoice-runs/${id}`)).json.progress).toEqual(halfway.progress);
+    // An open transaction holds the last customer's invoice for the period, so the run drafts the
+    // chunks before it and then waits on that row: the kill lands half-way however fast the run is.
+    const holder = await sql.reserve();
+    try {
+      await holder`begin`;
+      await holder`insert into invoices (customer_id, period_start, period_end, plan_version_id, currency, lines, usage, subtotal, tax, total, status)
+                    select (select max(id) from customers), ${previous.start}, ${previous.end}, (select max(id) from plan_versions), 'USD', '[]', '{}', 0, 0, 0, 'draft'`;
+      const started = await api.post("/invoice-runs", { periodEnd: previous.end.toISOString() });
+      expect(started.status).toBe(202);
+      const id = started.json.id;
+      const blocked = async () => {
+        const [{ waiting }] = await sql<{ waiting: number }[]>`
+          select count(*)::int as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`;
+        return waiting > 0 && (await api.get(`/invoice-runs/${id}`)).json.progress.done > 0;
+      };
+      await eventually(blocked, 60_000, "the run never reached the held invoice");
+      await worker.kill();
+      const halfway = (await api.get(`/invoice-runs/${id}`)).json;
+      expect(halfway.status).toBe("running");
+      expect(halfway.progress.done).toBeGreaterThan(0);
+      expect(halfway.progress.done).toBeLessThan(CUSTOMERS);
+      // The worker is really gone: nothing moves the run on until a new one starts.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect((await api.get(`/invoice-runs/${id}`)).json.progress).toEqual(halfway.progress);
+      await holder`rollback`;
 
-    worker = startWorker();
-    await eventually(async () => (await api.get(`/invoice-runs/${id}`)).json.status === "completed", 90_000, "the run did not complete after the restart");
-    const done = (await api.get(`/invoice-runs/${id}`)).json;
-    expect(done.progress).toEqual({ total: CUSTOMERS, done: CUSTOMERS, failed: 0 });
-    const [{ n, distinct }] = await sql<{ n: number; distinct: number }[]>`
-      select count(*)::int as n, count(distinct customer_id)::int as distinct from invoices`;
-    expect([n, distinct]).toEqual([CUSTOMERS, CUSTOMERS]);
+      worker = startWorker();
+      await eventually(async () => (await api.get(`/invoice-runs/${id}`)).json.status === "completed", 90_000, "the run did not complete after the restart");
+      const done = (await api.get(`/invoice-runs/${id}`)).json;
+      expect(done.progress).toEqual({ total: CUSTOMERS, done: CUSTOMERS, failed: 0 });
+      const [{ n, distinct }] = await sql<{ n: number; distinct: number }[]>`
+        select count(*)::int as n, count(distinct customer_id)::int as distinct from invoices`;
+      expect([n, distinct]).toEqual([CUSTOMERS, CUSTOMERS]);
+    } finally {
+      await holder`rollback`.catch(() => undefined);
+      holder.release();
+    }
   });
 
   it("pages through every invoice exactly once, most recently created first, and refuses a bad page request", async () => {
