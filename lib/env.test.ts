@@ -17,4 +17,10 @@ describe("environment", () => {
       expect(parsed.error?.issues[0].message).toMatch(/REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/);
     }
   });
+
+  it("refuses webhooks to private networks unless WEBHOOK_ALLOW_PRIVATE_NETWORKS is set to a true value", () => {
+    const parse = (value?: string) => envSchema.parse({ ...base, REDIS_URL: "redis://127.0.0.1:6379", WEBHOOK_ALLOW_PRIVATE_NETWORKS: value }).WEBHOOK_ALLOW_PRIVATE_NETWORKS;
+    expect([parse(), parse("false"), parse("0"), parse("true"), parse("1")]).toEqual([false, false, false, true, true]);
+    expect(envSchema.safeParse({ ...base, REDIS_URL: "redis://127.0.0.1:6379", WEBHOOK_ALLOW_PRIVATE_NETWORKS: "maybe" }).success).toBe(false);
+  });
 });

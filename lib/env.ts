@@ -15,11 +15,16 @@ export const envSchema = z.object({
   AUTH_SECRET: z.string().min(32, { message: "AUTH_SECRET must be at least 32 characters" }).optional(),
   /** Public URL of the app (sign-in origin checks); inferred from requests when unset. */
   APP_URL: z.string().url().optional(),
-  /** Sign-in attempts allowed per client address per minute. */
   /** Webhook delivery: attempts per event, the first retry's delay (doubling after), request timeout. */
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
   WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(2_000),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /**
+   * Whether webhooks may be delivered to loopback, private, link-local and other reserved
+   * addresses (off: refused when the endpoint is saved and again at each connection).
+   */
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: z.stringbool().default(false),
+  /** Sign-in attempts allowed per client address per minute. */
   AUTH_SIGN_IN_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
 });
 

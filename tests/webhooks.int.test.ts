@@ -23,11 +23,13 @@ const MAX_ATTEMPTS = 4;
 // events it records) and the worker: the same settings in both, as in a deployment.
 process.env.WEBHOOK_BACKOFF_MS = "50";
 process.env.WEBHOOK_MAX_ATTEMPTS = String(MAX_ATTEMPTS);
+const TIMEOUT_MS = 600;
+process.env.WEBHOOK_TIMEOUT_MS = String(TIMEOUT_MS);
 type Received = { path: string; headers: IncomingHttpHeaders; body: string };
 
 /**
  * A receiver on loopback: /ok answers 200, /flaky 500 twice then 200, /down always 500; /odd 200
- * with a NUL and 8 MiB after it.
+ * with a NUL and 8 MiB after it; /stalls 200 and a few bytes, then nothing; /silent nothing at all.
  */
 function startReceiver() {
   const received: Received[] = [];
@@ -39,6 +41,8 @@ function startReceiver() {
       received.push({ path: req.url ?? "", headers: req.headers, body });
       const id = String(req.headers["webhook-id"]);
       if (req.url === "/ok") return void res.writeHead(200).end("thanks");
+      if (req.url === "/stalls") return void res.writeHead(200).write("partial");
+      if (req.url === "/silent") return;
       if (req.url === "/odd") return void res.writeHead(200).end(`ok\u0000${"x".repeat(8 * 1024 * 1024)}`);
       if (req.url === "/flaky") {
         const n = (flakyCalls.get(id) ?? 0) + 1;
@@ -186,5 +190,56 @@ describe("signed webhooks", () => {
     expect(attempts.map((a) => a.status)).toEqual(["succeeded"]);
     // The NUL is replaced and only the start of the 8 MiB is kept.
     expect(attempts[0].excerpt).toBe(`ok\uFFFD${"x".repeat(497)}`);
+  });
+
+  it("gives up on a receiver that does not answer within the timeout, keeping what came", async () => {
+    const outcomes: [string, number | null, string, number][] = [];
+    for (const path of ["/stalls", "/silent"]) {
+      const { id: endpointId } = await createEndpoint({ url: `${receiver.url}${path}`, eventTypes: ["invoice.voided"] });
+      const [delivery] = await sql<{ id: string }[]>`
+        insert into webhook_deliveries (endpoint_id, event_type, message_id, payload)
+        values (${endpointId}, 'invoice.voided', ${`msg${path.replace("/", "_")}`}, '{"type":"invoice.voided","timestamp":"2026-01-01T00:00:00Z","data":{}}') returning id`;
+      const outcome = await attemptDelivery(Number(delivery.id), 1);
+      const [attempt] = await sql<{ status_code: number | null; response_excerpt: string; latency_ms: number }[]>`
+        select status_code, response_excerpt, latency_ms from webhook_attempts where delivery_id = ${delivery.id}`;
+      outcomes.push([outcome, attempt.status_code, attempt.response_excerpt, attempt.latency_ms]);
+    }
+    // A 2xx whose body stalls counts (the receiver took it); no answer at all is retried.
+    expect(outcomes.map(([outcome, status, excerpt]) => [outcome, status, excerpt.replace(/aborted.*/, "aborted")])).toEqual([
+      ["succeeded", 200, "partial"],
+      ["retry", null, "no answer: The operation was aborted"],
+    ]);
+    for (const [, , , latency] of outcomes) expect(latency).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
+    for (const [, , , latency] of outcomes) expect(latency).toBeLessThan(TIMEOUT_MS + 3_000);
+  });
+
+  it("refuses private addresses unless they are allowed: an address when the endpoint is saved, a name when it resolves at delivery", async () => {
+    let received = receiver.received.length;
+    const [{ endpoints }] = await sql<{ endpoints: number }[]>`select count(*)::int as endpoints from webhook_endpoints`;
+    for (const url of [`${receiver.url}/ok`, "http://[::1]:9/x", "http://169.254.169.254/latest/meta-data", "http://0x7f.1/", "http://localhost:9/x"]) {
+      const saving = createEndpoint({ url, eventTypes: ["invoice.voided"] }, false);
+      await expect(saving, url).rejects.toMatchObject({ code: "validation_failed", details: [{ path: "url" }] });
+      await expect(saving, url).rejects.toThrow(/private, loopback or reserved address; set WEBHOOK_ALLOW_PRIVATE_NETWORKS=true/);
+    }
+    expect((await sql<{ endpoints: number }[]>`select count(*)::int as endpoints from webhook_endpoints`)[0].endpoints).toBe(endpoints);
+
+    // Saved while allowed (or a name that resolves to loopback only now): refused at connection,
+    // logged like any failed attempt and retried; delivered once allowed.
+    const port = new URL(receiver.url).port;
+    for (const [url, message] of [[`${receiver.url}/ok`, "msg_private_ip"], [`http://localhost:${port}/ok`, "msg_private_name"]] as const) {
+      const { id: endpointId } = await createEndpoint({ url, eventTypes: ["invoice.voided"] });
+      const [delivery] = await sql<{ id: string }[]>`
+        insert into webhook_deliveries (endpoint_id, event_type, message_id, payload)
+        values (${endpointId}, 'invoice.voided', ${message}, '{"type":"invoice.voided","timestamp":"2026-01-01T00:00:00Z","data":{}}') returning id`;
+      expect(await attemptDelivery(Number(delivery.id), 1, MAX_ATTEMPTS, false), url).toBe("retry");
+      const [attempt] = await sql<{ status_code: number | null; response_excerpt: string }[]>`
+        select status_code, response_excerpt from webhook_attempts where delivery_id = ${delivery.id}`;
+      expect(attempt.status_code).toBeNull();
+      expect(attempt.response_excerpt).toMatch(/^no answer: .*(127\.0\.0\.1|::1)\)? is a private, loopback or reserved address/);
+      expect(receiver.received.length, url).toBe(received);
+      expect(await attemptDelivery(Number(delivery.id), 2, MAX_ATTEMPTS, true), url).toBe("succeeded");
+      received++;
+      expect(receiver.received.at(-1)?.headers["webhook-id"]).toBe(message);
+    }
   });
 });

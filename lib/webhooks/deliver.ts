@@ -1,39 +1,62 @@
+import http from "node:http";
+import https from "node:https";
 import { Webhook } from "standardwebhooks";
 import { sqlClient } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { storableCopy } from "@/lib/http/text";
+import { isPrivateAddress, literalAddress, PrivateAddressError, publicOnlyLookup } from "./network";
 
 /** How much of a receiver's answer the attempt log keeps. */
 const EXCERPT_CHARS = 500;
 /** How much of it is read at most: a receiver may answer with anything, of any size. */
 const EXCERPT_READ_BYTES = 4 * EXCERPT_CHARS;
 
+type Answer = { statusCode: number; start: Buffer };
+
 /**
- * The start of an answer for the attempt log: reading stops once EXCERPT_READ_BYTES have come
- * (the rest is left unread and the connection closed); decoded leniently, cut to EXCERPT_CHARS,
- * with anything Postgres cannot store (a NUL, half of a character cut in two) replaced, so an odd
+ * One POST that neither follows redirects nor reads more than EXCERPT_READ_BYTES of the answer
+ * (the connection is dropped after that), within timeoutMs for the whole exchange. Unless private
+ * networks are allowed, the host must not be or resolve to a private address (lib/webhooks/network).
+ */
+function post(raw: string, headers: Record<string, string>, body: string, options: { timeoutMs: number; allowPrivate: boolean }): Promise<Answer> {
+  const url = new URL(raw);
+  const literal = literalAddress(url);
+  if (!options.allowPrivate && literal !== null && isPrivateAddress(literal)) return Promise.reject(new PrivateAddressError(literal, literal));
+  const payload = Buffer.from(body);
+  return new Promise((resolve, reject) => {
+    const request = (url.protocol === "https:" ? https : http).request(url, {
+      method: "POST",
+      headers: { ...headers, "content-length": String(payload.byteLength) },
+      lookup: options.allowPrivate ? undefined : publicOnlyLookup,
+      signal: AbortSignal.timeout(options.timeoutMs),
+    });
+    let answered = false;
+    // Once the answer has begun, an error (the timeout, a cut connection) only ends its reading.
+    request.on("error", (error) => answered || reject(error));
+    request.on("response", (response) => {
+      answered = true;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      // A broken, cut or timed-out answer: log what came.
+      const finish = () => resolve({ statusCode: response.statusCode ?? 0, start: Buffer.concat(chunks).subarray(0, EXCERPT_READ_BYTES) });
+      response.on("data", (chunk: Buffer) => {
+        chunks.push(chunk);
+        size += chunk.byteLength;
+        if (size >= EXCERPT_READ_BYTES) response.destroy();
+      });
+      response.on("error", finish);
+      response.on("close", finish);
+    });
+    request.end(payload);
+  });
+}
+
+/**
+ * The start of an answer for the attempt log: decoded leniently, cut to EXCERPT_CHARS, with
+ * anything Postgres cannot store (a NUL, half of a character cut in two) replaced, so an odd
  * answer can never keep its attempt from being logged.
  */
-async function answerExcerpt(response: Response): Promise<string> {
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < EXCERPT_READ_BYTES) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
-    }
-  } catch {
-    // A broken or timed-out answer: log what came.
-  } finally {
-    reader.cancel().catch(() => {});
-  }
-  const text = new TextDecoder().decode(Buffer.concat(chunks).subarray(0, EXCERPT_READ_BYTES));
-  return storableCopy(text.slice(0, EXCERPT_CHARS));
-}
+const answerExcerpt = (start: Buffer): string => storableCopy(new TextDecoder().decode(start).slice(0, EXCERPT_CHARS));
 
 export type AttemptOutcome = "succeeded" | "retry" | "failed" | "not_pending";
 
@@ -43,7 +66,12 @@ export type AttemptOutcome = "succeeded" | "retry" | "failed" | "not_pending";
  * attempt (status, latency, the start of the answer). A 2xx succeeds; anything else is retried
  * until the last attempt, which marks the delivery failed.
  */
-export async function attemptDelivery(deliveryId: number, attempt: number, maxAttempts = env().WEBHOOK_MAX_ATTEMPTS): Promise<AttemptOutcome> {
+export async function attemptDelivery(
+  deliveryId: number,
+  attempt: number,
+  maxAttempts = env().WEBHOOK_MAX_ATTEMPTS,
+  allowPrivate = env().WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+): Promise<AttemptOutcome> {
   const sql = sqlClient();
   const [delivery] = await sql<{ status: string; message_id: string; payload: unknown; url: string; secret: string; enabled: boolean }[]>`
     select d.status, d.message_id, d.payload, e.url, e.secret, e.enabled from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id
@@ -61,21 +89,16 @@ export async function attemptDelivery(deliveryId: number, attempt: number, maxAt
   let statusCode: number | null = null;
   let excerpt: string;
   try {
-    const response = await fetch(delivery.url, {
-      method: "POST",
-      redirect: "manual",
-      signal: AbortSignal.timeout(env().WEBHOOK_TIMEOUT_MS),
-      headers: {
-        "content-type": "application/json",
-        "user-agent": "Meterline-Webhooks/1",
-        "webhook-id": delivery.message_id,
-        "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
-        "webhook-signature": signature,
-      },
-      body,
-    });
-    statusCode = response.status;
-    excerpt = await answerExcerpt(response);
+    const headers = {
+      "content-type": "application/json",
+      "user-agent": "Meterline-Webhooks/1",
+      "webhook-id": delivery.message_id,
+      "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
+      "webhook-signature": signature,
+    };
+    const answer = await post(delivery.url, headers, body, { timeoutMs: env().WEBHOOK_TIMEOUT_MS, allowPrivate });
+    statusCode = answer.statusCode;
+    excerpt = answerExcerpt(answer.start);
   } catch (error) {
     excerpt = storableCopy(`no answer: ${error instanceof Error ? error.message : String(error)}`.slice(0, EXCERPT_CHARS));
   }

@@ -2,16 +2,24 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { sqlClient } from "@/lib/db/client";
 import { WEBHOOK_EVENT_TYPES } from "@/lib/db/schema";
+import { env } from "@/lib/env";
 import { ApiError } from "@/lib/http/api-error";
 import { addDeliveryJobs } from "@/lib/jobs/webhook-queue";
+import { privateUrlProblem } from "./network";
 
 export const endpointInputSchema = z.object({
   url: z.url({ protocol: /^https?$/ }).max(2000),
   eventTypes: z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1).max(WEBHOOK_EVENT_TYPES.length),
 });
 
-/** Adds an endpoint with a new signing secret (whsec_ + 24 random bytes, base64), returned once here. */
-export async function createEndpoint(input: z.output<typeof endpointInputSchema>) {
+/**
+ * Adds an endpoint with a new signing secret (whsec_ + 24 random bytes, base64), returned once
+ * here. A URL whose host is a private address is refused unless private networks are allowed
+ * (a name is checked again at each delivery, against what it resolves to then).
+ */
+export async function createEndpoint(input: z.output<typeof endpointInputSchema>, allowPrivate = env().WEBHOOK_ALLOW_PRIVATE_NETWORKS) {
+  const problem = allowPrivate ? null : privateUrlProblem(input.url);
+  if (problem) throw new ApiError("validation_failed", `The URL's host ${problem}.`, [{ path: "url", message: "private, loopback or reserved address" }]);
   const secret = `whsec_${randomBytes(24).toString("base64")}`;
   const [row] = await sqlClient()<{ id: string }[]>`
     insert into webhook_endpoints (url, secret, event_types) values (${input.url}, ${secret}, ${sqlClient().array([...new Set(input.eventTypes)])}::text[]) returning id`;

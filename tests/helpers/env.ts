@@ -16,6 +16,9 @@ export const TEST_DATABASE_URL = localUrl("TEST_DATABASE_URL");
 export const TEST_REDIS_URL = localUrl("TEST_REDIS_URL");
 process.env.DATABASE_URL = TEST_DATABASE_URL;
 process.env.REDIS_URL = TEST_REDIS_URL;
+// The tests' webhook receivers listen on loopback, which a deployment refuses by default; the
+// refusal itself is tested by passing allowPrivate explicitly.
+process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS = "true";
 
 /** A key the test servers accept (BOOTSTRAP_API_KEY). */
 export const TEST_API_KEY = "mk_live_test0000000000000000000000000000000000000000";

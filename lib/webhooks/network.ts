@@ -1,0 +1,62 @@
+import { lookup, type LookupAddress, type LookupOptions } from "node:dns";
+import { BlockList, isIP } from "node:net";
+
+/**
+ * Addresses a webhook may not reach unless WEBHOOK_ALLOW_PRIVATE_NETWORKS is on: loopback,
+ * private, link-local (cloud metadata services live at 169.254.169.254), shared, multicast,
+ * reserved and documentation ranges. An admin's endpoint URL must not become a way to reach the
+ * services beside Meterline, whose answers the console shows. IPv4-mapped IPv6 addresses
+ * (::ffff:127.0.0.1) are checked as the IPv4 address they carry.
+ */
+const BLOCKED = new BlockList();
+for (const [network, prefix] of [
+  ["0.0.0.0", 8], ["10.0.0.0", 8], ["100.64.0.0", 10], ["127.0.0.0", 8], ["169.254.0.0", 16], ["172.16.0.0", 12],
+  ["192.0.0.0", 24], ["192.0.2.0", 24], ["192.168.0.0", 16], ["198.18.0.0", 15], ["198.51.100.0", 24],
+  ["203.0.113.0", 24], ["224.0.0.0", 4], ["240.0.0.0", 4],
+] as const) BLOCKED.addSubnet(network, prefix, "ipv4");
+for (const [network, prefix] of [
+  ["::", 96], ["64:ff9b::", 96], ["100::", 64], ["2001:db8::", 32], ["fc00::", 7], ["fe80::", 10], ["fec0::", 10], ["ff00::", 8],
+] as const) BLOCKED.addSubnet(network, prefix, "ipv6");
+
+export function isPrivateAddress(address: string): boolean {
+  const family = isIP(address);
+  if (family === 0) throw new Error(`not an IP address: ${address}`);
+  return BLOCKED.check(address, family === 4 ? "ipv4" : "ipv6");
+}
+
+export class PrivateAddressError extends Error {
+  readonly code = "EPRIVATEADDRESS";
+  constructor(host: string, address: string) {
+    super(`${host === address ? address : `${host} (${address})`} is a private, loopback or reserved address; set WEBHOOK_ALLOW_PRIVATE_NETWORKS=true to deliver there`);
+  }
+}
+
+/** The URL's host when it is an IP address literal (brackets of IPv6 removed), else null. */
+export function literalAddress(url: URL): string | null {
+  const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
+  return isIP(host) === 0 ? null : host;
+}
+
+/** Refuses a URL whose host is a private IP literal (or localhost): checked when an endpoint is saved. */
+export function privateUrlProblem(raw: string): string | null {
+  const url = new URL(raw);
+  const address = literalAddress(url) ?? (/^localhost\.?$|\.localhost\.?$/i.test(url.hostname) ? "127.0.0.1" : null);
+  return address !== null && isPrivateAddress(address) ? new PrivateAddressError(url.hostname, address).message : null;
+}
+
+type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+/**
+ * A dns.lookup for the connection itself: a name is checked against the addresses it resolves
+ * to at connect time, so a name that pointed elsewhere when the endpoint was saved (or that
+ * answers differently each time) cannot reach a private address either.
+ */
+export function publicOnlyLookup(hostname: string, options: LookupOptions, callback: LookupCallback) {
+  lookup(hostname, { ...options, all: true }, (error, addresses) => {
+    if (error) return callback(error, []);
+    const refused = addresses.find((a) => isPrivateAddress(a.address));
+    if (refused) return callback(new PrivateAddressError(hostname, refused.address), []);
+    if (options.all) return callback(null, addresses);
+    callback(null, addresses[0].address, addresses[0].family);
+  });
+}
