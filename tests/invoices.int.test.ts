@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import "./helpers/env";
 import { createCustomer } from "@/lib/billing/customers";
-import { finalizeInvoice } from "@/lib/billing/invoices";
+import { finalizeInvoice, payInvoice } from "@/lib/billing/invoices";
 import { closeDuePeriods, GRACE_PERIOD_MS } from "@/lib/billing/period-close";
 import { createInvoiceRun, executeInvoiceRun } from "@/lib/billing/invoice-runs";
 import { periodContaining, previousPeriod } from "@/lib/billing/periods";
@@ -126,6 +126,35 @@ describe("invoices", () => {
     expect(n).toBe(0);
   });
 
+  it("an invoice's change and its audit entry commit together: if the entry cannot be written, the invoice stays draft and no number is used", async () => {
+    const actor = { id: "user_1", email: "boss@example.test" };
+    const [draft] = await sql<{ id: string }[]>`select id from invoices where status = 'draft' order by id limit 1`;
+    const id = Number(draft.id);
+    const sequence = async () => (await sql<{ last: number }[]>`select coalesce(max(last_number), 0)::int as last from invoice_sequences`)[0].last;
+    const numbered = await sequence();
+    await sql`create function refuse_audit() returns trigger language plpgsql as $$ begin raise exception 'audit log unavailable'; end $$`;
+    await sql`create trigger refuse_audit before insert on audit_log for each row execute function refuse_audit()`;
+    try {
+      await expect(finalizeInvoice(id, { actor })).rejects.toThrow(/audit log unavailable/);
+    } finally {
+      await sql`drop trigger refuse_audit on audit_log`;
+      await sql`drop function refuse_audit()`;
+    }
+    const [kept] = await sql<{ status: string; number: string | null }[]>`select status, number from invoices where id = ${id}`;
+    expect(kept).toEqual({ status: "draft", number: null });
+    expect(await sequence()).toBe(numbered);
+
+    await finalizeInvoice(id, { actor });
+    await payInvoice(id, { actor });
+    const entries = await sql<{ actor_id: string; actor_email: string; action: string }[]>`
+      select actor_id, actor_email, action from audit_log where entity_type = 'invoice' and entity_id = ${String(id)} order by id`;
+    expect(entries).toEqual([
+      { actor_id: "user_1", actor_email: "boss@example.test", action: "invoice.finalized" },
+      { actor_id: "user_1", actor_email: "boss@example.test", action: "invoice.paid" },
+    ]);
+    expect(await sequence()).toBe(numbered + 1);
+  });
+
   it("the scheduled close re-rates drafts during the grace period and finalizes them after it", async () => {
     const [before] = await sql<{ drafts: number }[]>`select count(*)::int as drafts from invoices where status = 'draft'`;
     expect(before.drafts).toBeGreaterThan(0);
@@ -140,6 +169,10 @@ describe("invoices", () => {
       select count(*) filter (where status = 'draft')::int as drafts,
              (max(substring(number from 10)::int) - count(number))::int as gaps from invoices`;
     expect(after).toEqual({ drafts: 0, gaps: 0 });
+    // Each automatic finalization is in the audit log, by the period close.
+    const [{ audited }] = await sql<{ audited: number }[]>`
+      select count(*)::int as audited from audit_log where action = 'invoice.finalized' and actor_id = 'system:period_close' and actor_email = 'Period close (automatic)'`;
+    expect(audited).toBe(drafts);
   });
 
   it("the database refuses to change a finalized invoice's money", async () => {

@@ -104,8 +104,7 @@ export async function startInvoiceRunAction(periodEnd: string): Promise<ActionRe
 export async function finalizeInvoiceAction(id: number): Promise<ActionResult> {
   const admin = await requireAdmin();
   return guarded(async () => {
-    await finalizeInvoice(idSchema.parse(id));
-    await recordAudit(admin, auditEntry.invoiceFinalized(id));
+    await finalizeInvoice(idSchema.parse(id), { actor: admin });
     revalidatePath("/admin/invoices");
     return undefined;
   });
@@ -114,8 +113,7 @@ export async function finalizeInvoiceAction(id: number): Promise<ActionResult> {
 export async function payInvoiceAction(id: number): Promise<ActionResult> {
   const admin = await requireAdmin();
   return guarded(async () => {
-    await payInvoice(idSchema.parse(id));
-    await recordAudit(admin, auditEntry.invoicePaid(id));
+    await payInvoice(idSchema.parse(id), { actor: admin });
     revalidatePath("/admin/invoices");
     return undefined;
   });
@@ -125,8 +123,7 @@ export async function voidInvoiceAction(id: number, reason: string): Promise<Act
   const admin = await requireAdmin();
   return guarded(async () => {
     const why = storableText("reason").trim().min(1, "give a reason").max(500).parse(reason);
-    await voidInvoice(idSchema.parse(id), why);
-    await recordAudit(admin, auditEntry.invoiceVoided(id, why));
+    await voidInvoice(idSchema.parse(id), why, { actor: admin });
     revalidatePath("/admin/invoices");
     return undefined;
   });

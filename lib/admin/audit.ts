@@ -1,13 +1,23 @@
+import type { Sql } from "postgres";
 import type { AdminSession } from "@/lib/auth/session";
-import { db } from "@/lib/db/client";
+import { db, sqlClient } from "@/lib/db/client";
 import { findApiKeyById } from "@/lib/db/queries/api-keys";
 import { insertAuditEntry, listAuditEntries } from "@/lib/db/queries/audit";
 
 export type AuditInput = { action: string; entityType: string; entityId: string; before?: unknown; after?: unknown };
 
-/** Records an admin's change; called by every admin action after it succeeds. */
-export async function recordAudit(actor: Pick<AdminSession, "id" | "email">, entry: AuditInput) {
-  await insertAuditEntry(db(), { actorId: actor.id, actorEmail: actor.email, action: entry.action, entityType: entry.entityType, entityId: entry.entityId, before: entry.before ?? null, after: entry.after ?? null });
+/** Who made a change: an admin, an API key (apiKeyActor) or an automatic job (PERIOD_CLOSE). */
+export type Actor = Pick<AdminSession, "id" | "email">;
+
+/** The hourly pass that finalizes drafts whose grace period is over. */
+export const PERIOD_CLOSE: Actor = { id: "system:period_close", email: "Period close (automatic)" };
+
+/**
+ * Records a change. Invoice transitions pass their transaction (sql), so the entry and the
+ * change commit together; the other changes record it once they have succeeded.
+ */
+export async function recordAudit(actor: Actor, entry: AuditInput, sql: Sql = sqlClient()) {
+  await insertAuditEntry(sql, { actorId: actor.id, actorEmail: actor.email, action: entry.action, entityType: entry.entityType, entityId: entry.entityId, before: entry.before ?? null, after: entry.after ?? null });
 }
 
 /**
@@ -27,14 +37,18 @@ export const auditEntry = {
 };
 
 /**
- * Records a change made over the API, with the key that made it as the actor ("api_key:7",
- * shown as "API key mk_live_ab12… (name)"): invoices paid or voided by automation are as
- * accountable as those changed in the console.
+ * The actor of a change made over the API: the key that made it ("api_key:7", shown as
+ * "API key mk_live_ab12… (name)"), so invoices paid or voided by automation are as accountable
+ * as those changed in the console.
  */
-export async function recordApiAudit(apiKeyId: number, entry: AuditInput) {
+export async function apiKeyActor(apiKeyId: number): Promise<Actor> {
   const key = await findApiKeyById(db(), { id: apiKeyId });
-  const label = key ? `API key ${key.prefix}… (${key.name})` : `API key ${apiKeyId}`;
-  await recordAudit({ id: `api_key:${apiKeyId}`, email: label }, entry);
+  return { id: `api_key:${apiKeyId}`, email: key ? `API key ${key.prefix}… (${key.name})` : `API key ${apiKeyId}` };
+}
+
+/** Records a change made over the API once it has succeeded. */
+export async function recordApiAudit(apiKeyId: number, entry: AuditInput) {
+  await recordAudit(await apiKeyActor(apiKeyId), entry);
 }
 
 export type AuditView = { id: number; actorEmail: string; action: string; entityType: string; entityId: string; before: unknown; after: unknown; createdAt: string };

@@ -7,6 +7,7 @@ import { ApiError } from "@/lib/http/api-error";
 import { metricsById, versionForPeriod } from "@/lib/metering/catalog";
 import { COUNTER_LOCK_NAMESPACE } from "@/lib/metering/group-commit";
 import type { Sql } from "postgres";
+import { type Actor, auditEntry, type AuditInput, recordAudit } from "@/lib/admin/audit";
 import type { Period } from "./periods";
 import { versionPricing, type Pricing } from "./pricing-schema";
 import { rate, type Rating } from "./rate";
@@ -138,7 +139,7 @@ type InvoiceRow = { id: string; customer_id: string; plan_id: string | null; pre
  * numbered from the year's sequence row, whose lock is held until commit, so numbers have no
  * gap and no repeat even when finalizations fail or race.
  */
-export async function finalizeInvoice(id: number, options: { now?: Date; beforeCommit?: () => void } = {}) {
+export async function finalizeInvoice(id: number, options: { now?: Date; actor?: Actor; beforeCommit?: () => void } = {}) {
   const now = options.now ?? new Date();
   const metrics = [...(await metricsById()).values()];
   await withWebhookEvents(async (tx, events) => {
@@ -171,27 +172,31 @@ export async function finalizeInvoice(id: number, options: { now?: Date; beforeC
         subtotal = ${rating.subtotal}, tax = ${rating.tax}, total = ${rating.total},
         finalized_at = ${now.toISOString()}::timestamptz, due_at = ${new Date(now.getTime() + PAYMENT_TERMS_DAYS * 86_400_000).toISOString()}::timestamptz, updated_at = now()
       where id = ${id}`;
-    // Recorded in the same transaction: a finalized invoice always has its event.
+    // Recorded in the same transaction: a finalized invoice always has its event and its audit entry.
     events.push(...(await recordInvoiceEvents(tx, "invoice.finalized", [id])));
+    if (options.actor) await recordAudit(options.actor, auditEntry.invoiceFinalized(id), tx);
   });
 }
 
+type Transition = { now?: Date; actor?: Actor };
+
 /** finalized -> paid. */
-export const payInvoice = (id: number, now = new Date()) =>
-  settleInvoice(id, "paid", (sql) => sql`paid_at = ${now.toISOString()}::timestamptz`);
+export const payInvoice = (id: number, { now = new Date(), actor }: Transition = {}) =>
+  settleInvoice(id, "paid", (sql) => sql`paid_at = ${now.toISOString()}::timestamptz`, actor && [actor, auditEntry.invoicePaid(id)]);
 
 /** finalized -> void, keeping the row and its number. */
-export const voidInvoice = (id: number, reason: string, now = new Date()) =>
-  settleInvoice(id, "void", (sql) => sql`voided_at = ${now.toISOString()}::timestamptz, void_reason = ${reason}`);
+export const voidInvoice = (id: number, reason: string, { now = new Date(), actor }: Transition = {}) =>
+  settleInvoice(id, "void", (sql) => sql`voided_at = ${now.toISOString()}::timestamptz, void_reason = ${reason}`, actor && [actor, auditEntry.invoiceVoided(id, reason)]);
 
 const SETTLED_EVENTS = { paid: "invoice.paid", void: "invoice.voided" } as const;
 
-/** Moves a finalized invoice to paid or void, with its event in the same transaction. */
-async function settleInvoice(id: number, status: keyof typeof SETTLED_EVENTS, columns: (sql: Sql) => ReturnType<Sql>) {
+/** Moves a finalized invoice to paid or void, with its event and audit entry in the same transaction. */
+async function settleInvoice(id: number, status: keyof typeof SETTLED_EVENTS, columns: (sql: Sql) => ReturnType<Sql>, audit?: [Actor, AuditInput]) {
   const moved = await withWebhookEvents(async (tx, events) => {
     const rows = await tx`update invoices set status = ${status}, ${columns(tx)}, updated_at = now() where id = ${id} and status = 'finalized' returning id`;
     if (rows.length === 0) return false;
     events.push(...(await recordInvoiceEvents(tx, SETTLED_EVENTS[status], [id])));
+    if (audit) await recordAudit(...audit, tx);
     return true;
   });
   if (!moved) await explainRefusal(id, status);

@@ -1,3 +1,4 @@
+import { PERIOD_CLOSE } from "@/lib/admin/audit";
 import { sqlClient } from "@/lib/db/client";
 import { logger } from "@/lib/logger";
 import { billedCustomers } from "@/lib/db/queries/invoice-runs";
@@ -26,7 +27,7 @@ export async function closeDuePeriods(now = new Date()) {
   let finalized = 0;
   for (const { id } of due) {
     try {
-      await finalizeInvoice(Number(id), { now });
+      await finalizeInvoice(Number(id), { now, actor: PERIOD_CLOSE });
       finalized++;
     } catch (error) {
       logger.error({ err: error, invoice: id }, "finalization failed");

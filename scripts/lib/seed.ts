@@ -122,7 +122,7 @@ export async function seedInvoiceHistory(now = new Date()) {
         const [id] = await draftInvoices([{ customer, period }]);
         if (id === undefined || now.getTime() - period.end.getTime() <= GRACE_PERIOD_MS) continue;
         await finalizeInvoice(id, { now });
-        if (i === 0 && periods.length === 2) await payInvoice(id, now);
+        if (i === 0 && periods.length === 2) await payInvoice(id, { now });
       }
     }
     log(`drafted the demo invoice history of ${customers.length} customers`);

@@ -1,9 +1,13 @@
 import { desc } from "drizzle-orm";
+import type { Sql } from "postgres";
 import type { Db } from "@/lib/db/client";
 import { auditLog } from "@/lib/db/schema";
 
-export async function insertAuditEntry(db: Db, params: { actorId: string; actorEmail: string; action: string; entityType: string; entityId: string; before: unknown; after: unknown }) {
-  await db.insert(auditLog).values(params);
+/** On a connection or inside the transaction of the change it records, so the two commit together. */
+export async function insertAuditEntry(sql: Sql, params: { actorId: string; actorEmail: string; action: string; entityType: string; entityId: string; before: unknown; after: unknown }) {
+  await sql`insert into audit_log (actor_id, actor_email, action, entity_type, entity_id, before, after)
+            values (${params.actorId}, ${params.actorEmail}, ${params.action}, ${params.entityType}, ${params.entityId},
+                    ${params.before === null ? null : JSON.stringify(params.before)}::jsonb, ${params.after === null ? null : JSON.stringify(params.after)}::jsonb)`;
 }
 
 /** The newest entries first. */

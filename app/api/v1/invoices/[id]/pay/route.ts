@@ -1,11 +1,10 @@
-import { auditEntry, recordApiAudit } from "@/lib/admin/audit";
+import { apiKeyActor } from "@/lib/admin/audit";
 import { getInvoice, OPERATOR, parseInvoiceId } from "@/lib/billing/invoice-api";
 import { payInvoice } from "@/lib/billing/invoices";
 import { withApi } from "@/lib/http/with-api";
 
 export const POST = withApi<{ id: string }>(async ({ params, apiKeyId }) => {
   const id = parseInvoiceId(params.id);
-  await payInvoice(id);
-  await recordApiAudit(apiKeyId, auditEntry.invoicePaid(id));
+  await payInvoice(id, { actor: await apiKeyActor(apiKeyId) });
   return getInvoice(OPERATOR, id);
 });
