@@ -47,6 +47,7 @@ describe("invoice runs as jobs, and the invoice API", () => {
     const holder = await sql.reserve();
     try {
       await holder`begin`;
+      const [{ pid }] = await holder<{ pid: number }[]>`select pg_backend_pid() as pid`;
       await holder`insert into invoices (customer_id, period_start, period_end, plan_version_id, currency, lines, usage, subtotal, tax, total, status)
                     select (select max(id) from customers), ${previous.start}, ${previous.end}, (select max(id) from plan_versions), 'USD', '[]', '{}', 0, 0, 0, 'draft'`;
       const started = await api.post("/invoice-runs", { periodEnd: previous.end.toISOString() });
@@ -54,7 +55,7 @@ describe("invoice runs as jobs, and the invoice API", () => {
       const id = started.json.id;
       const blocked = async () => {
         const [{ waiting }] = await sql<{ waiting: number }[]>`
-          select count(*)::int as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`;
+          select count(*)::int as waiting from pg_stat_activity where ${pid}::int = any(pg_blocking_pids(pid))`;
         return waiting > 0 && (await api.get(`/invoice-runs/${id}`)).json.progress.done > 0;
       };
       await eventually(blocked, 60_000, "the run never reached the held invoice");

@@ -46,7 +46,7 @@ class RetryLater extends Error {}
 
 async function handle(job: Job<DeliveryJob>) {
   const attempt = job.data.firstAttempt + job.attemptsMade;
-  const outcome = await attemptDelivery(job.data.deliveryId, attempt, job.data.lastAttempt);
+  const outcome = await attemptDelivery(job.data.deliveryId, attempt, { maxAttempts: job.data.lastAttempt });
   // BullMQ retries a job that throws, after its backoff.
   if (outcome === "retry") throw new RetryLater(`delivery ${job.data.deliveryId}: attempt ${attempt} was not answered with 2xx`);
   return outcome;

@@ -12,27 +12,40 @@ const EXCERPT_CHARS = 500;
 const EXCERPT_READ_BYTES = 4 * EXCERPT_CHARS;
 
 type Answer = { statusCode: number; start: Buffer };
+type Network = { timeoutMs: number; allowPrivate: boolean };
 
 /**
- * One POST that neither follows redirects nor reads more than EXCERPT_READ_BYTES of the answer
- * (the connection is dropped after that), within timeoutMs for the whole exchange. Unless private
+ * Connection pools of their own, one per mode: a socket opened while private networks were
+ * allowed is never reused for a delivery that must not reach them, and no proxy settings of the
+ * process's default agents apply (a proxy would resolve the name instead of the guarded lookup).
+ */
+const AGENTS = {
+  guarded: { "http:": new http.Agent({ keepAlive: true }), "https:": new https.Agent({ keepAlive: true }) },
+  open: { "http:": new http.Agent({ keepAlive: true }), "https:": new https.Agent({ keepAlive: true }) },
+};
+
+/**
+ * One POST that does not follow redirects and stops reading the answer once EXCERPT_READ_BYTES
+ * have come (dropping the connection), within timeoutMs for the whole exchange. Unless private
  * networks are allowed, the host must not be or resolve to a private address (lib/webhooks/network).
  */
-function post(raw: string, headers: Record<string, string>, body: string, options: { timeoutMs: number; allowPrivate: boolean }): Promise<Answer> {
+function post(raw: string, headers: Record<string, string>, body: string, { timeoutMs, allowPrivate }: Network): Promise<Answer> {
   const url = new URL(raw);
   const literal = literalAddress(url);
-  if (!options.allowPrivate && literal !== null && isPrivateAddress(literal)) return Promise.reject(new PrivateAddressError(literal, literal));
+  if (!allowPrivate && literal !== null && isPrivateAddress(literal)) return Promise.reject(new PrivateAddressError(literal, literal));
   const payload = Buffer.from(body);
+  const signal = AbortSignal.timeout(timeoutMs);
   return new Promise((resolve, reject) => {
     const request = (url.protocol === "https:" ? https : http).request(url, {
       method: "POST",
       headers: { ...headers, "content-length": String(payload.byteLength) },
-      lookup: options.allowPrivate ? undefined : publicOnlyLookup,
-      signal: AbortSignal.timeout(options.timeoutMs),
+      agent: AGENTS[allowPrivate ? "open" : "guarded"][url.protocol === "https:" ? "https:" : "http:"],
+      lookup: allowPrivate ? undefined : publicOnlyLookup,
+      signal,
     });
     let answered = false;
     // Once the answer has begun, an error (the timeout, a cut connection) only ends its reading.
-    request.on("error", (error) => answered || reject(error));
+    request.on("error", (error) => answered || reject(signal.aborted ? new Error(`timed out after ${timeoutMs} ms`) : error));
     request.on("response", (response) => {
       answered = true;
       const chunks: Buffer[] = [];
@@ -69,8 +82,7 @@ export type AttemptOutcome = "succeeded" | "retry" | "failed" | "not_pending";
 export async function attemptDelivery(
   deliveryId: number,
   attempt: number,
-  maxAttempts = env().WEBHOOK_MAX_ATTEMPTS,
-  allowPrivate = env().WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+  { maxAttempts = env().WEBHOOK_MAX_ATTEMPTS, timeoutMs = env().WEBHOOK_TIMEOUT_MS, allowPrivate = env().WEBHOOK_ALLOW_PRIVATE_NETWORKS }: Partial<Network> & { maxAttempts?: number } = {},
 ): Promise<AttemptOutcome> {
   const sql = sqlClient();
   const [delivery] = await sql<{ status: string; message_id: string; payload: unknown; url: string; secret: string; enabled: boolean }[]>`
@@ -96,7 +108,7 @@ export async function attemptDelivery(
       "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
       "webhook-signature": signature,
     };
-    const answer = await post(delivery.url, headers, body, { timeoutMs: env().WEBHOOK_TIMEOUT_MS, allowPrivate });
+    const answer = await post(delivery.url, headers, body, { timeoutMs, allowPrivate });
     statusCode = answer.statusCode;
     excerpt = answerExcerpt(answer.start);
   } catch (error) {

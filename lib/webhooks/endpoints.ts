@@ -8,7 +8,11 @@ import { addDeliveryJobs } from "@/lib/jobs/webhook-queue";
 import { privateUrlProblem } from "./network";
 
 export const endpointInputSchema = z.object({
-  url: z.url({ protocol: /^https?$/ }).max(2000),
+  url: z
+    .url({ protocol: /^https?$/ })
+    .max(2000)
+    // Checks run on after a failed one: a string that is no URL is left to the message above.
+    .refine((url) => !URL.canParse(url) || (({ username, password }) => !username && !password)(new URL(url)), "must not carry a user or password: receivers verify the signature instead"),
   eventTypes: z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1).max(WEBHOOK_EVENT_TYPES.length),
 });
 

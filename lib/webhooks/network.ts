@@ -5,18 +5,33 @@ import { BlockList, isIP } from "node:net";
  * Addresses a webhook may not reach unless WEBHOOK_ALLOW_PRIVATE_NETWORKS is on: loopback,
  * private, link-local (cloud metadata services live at 169.254.169.254), shared, multicast,
  * reserved and documentation ranges. An admin's endpoint URL must not become a way to reach the
- * services beside Meterline, whose answers the console shows. IPv4-mapped IPv6 addresses
- * (::ffff:127.0.0.1) are checked as the IPv4 address they carry.
+ * services beside Meterline, whose answers the console shows.
  */
-const BLOCKED = new BlockList();
-for (const [network, prefix] of [
+const IPV4_BLOCKED: [string, number][] = [
   ["0.0.0.0", 8], ["10.0.0.0", 8], ["100.64.0.0", 10], ["127.0.0.0", 8], ["169.254.0.0", 16], ["172.16.0.0", 12],
   ["192.0.0.0", 24], ["192.0.2.0", 24], ["192.168.0.0", 16], ["198.18.0.0", 15], ["198.51.100.0", 24],
   ["203.0.113.0", 24], ["224.0.0.0", 4], ["240.0.0.0", 4],
-] as const) BLOCKED.addSubnet(network, prefix, "ipv4");
-for (const [network, prefix] of [
-  ["::", 96], ["64:ff9b::", 96], ["100::", 64], ["2001:db8::", 32], ["fc00::", 7], ["fe80::", 10], ["fec0::", 10], ["ff00::", 8],
-] as const) BLOCKED.addSubnet(network, prefix, "ipv6");
+];
+const IPV6_BLOCKED: [string, number][] = [
+  ["::", 96], ["64:ff9b:1::", 48], ["100::", 64], ["2001:db8::", 32], ["fc00::", 7], ["fe80::", 10], ["fec0::", 10], ["ff00::", 8],
+];
+
+/** An IPv4 network as the two 16-bit groups of an IPv6 address that embeds it. */
+const groups = (ipv4: string) => {
+  const [a, b, c, d] = ipv4.split(".").map(Number);
+  return `${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+};
+
+const BLOCKED = new BlockList();
+for (const [network, prefix] of IPV4_BLOCKED) {
+  // IPv4-mapped addresses (::ffff:127.0.0.1) are checked against these by BlockList itself. The
+  // ones that carry an IPv4 address through a translator or tunnel are blocked only where that
+  // address is: NAT64 (64:ff9b::/96, the way an IPv6-only host reaches every IPv4 receiver) and 6to4.
+  BLOCKED.addSubnet(network, prefix, "ipv4");
+  BLOCKED.addSubnet(`64:ff9b::${groups(network)}`, 96 + prefix, "ipv6");
+  BLOCKED.addSubnet(`2002:${groups(network)}::`, 16 + prefix, "ipv6");
+}
+for (const [network, prefix] of IPV6_BLOCKED) BLOCKED.addSubnet(network, prefix, "ipv6");
 
 export function isPrivateAddress(address: string): boolean {
   const family = isIP(address);
