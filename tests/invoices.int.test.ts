@@ -13,7 +13,7 @@ import { readCounters } from "@/lib/metering/counters";
 import { ingestEvents } from "@/lib/metering/ingest";
 import { defineMetric } from "@/lib/metering/metrics";
 import { closeRedis } from "@/lib/redis/client";
-import { resetState, testSql } from "./helpers/fixtures";
+import { resetState, testSql, withAuditRefused } from "./helpers/fixtures";
 import { loadMetrics } from "./helpers/counters";
 
 const CUSTOMERS = 55;
@@ -132,14 +132,7 @@ describe("invoices", () => {
     const id = Number(draft.id);
     const sequence = async () => (await sql<{ last: number }[]>`select coalesce(max(last_number), 0)::int as last from invoice_sequences`)[0].last;
     const numbered = await sequence();
-    await sql`create function refuse_audit() returns trigger language plpgsql as $$ begin raise exception 'audit log unavailable'; end $$`;
-    await sql`create trigger refuse_audit before insert on audit_log for each row execute function refuse_audit()`;
-    try {
-      await expect(finalizeInvoice(id, { actor })).rejects.toThrow(/audit log unavailable/);
-    } finally {
-      await sql`drop trigger refuse_audit on audit_log`;
-      await sql`drop function refuse_audit()`;
-    }
+    await withAuditRefused(sql, () => expect(finalizeInvoice(id, { actor })).rejects.toThrow(/audit log unavailable/));
     const [kept] = await sql<{ status: string; number: string | null }[]>`select status, number from invoices where id = ${id}`;
     expect(kept).toEqual({ status: "draft", number: null });
     expect(await sequence()).toBe(numbered);

@@ -14,7 +14,7 @@ import { ingestEvents } from "@/lib/metering/ingest";
 import { defineMetric } from "@/lib/metering/metrics";
 import { currentUsage } from "@/lib/metering/usage";
 import { closeRedis } from "@/lib/redis/client";
-import { resetState, testSql } from "./helpers/fixtures";
+import { resetState, testSql, withAuditRefused } from "./helpers/fixtures";
 
 const pricing = (unitPrice: string, interval = "month") =>
   pricingSchema.parse({ currency: "USD", interval, taxRate: "0", charges: [{ metric: "api_calls", model: "per_unit", unitPrice }] });
@@ -111,5 +111,24 @@ describe("plan changes take effect from the next period", () => {
       await sql`drop trigger if exists test_refuse_name on customers`;
       await sql`drop function if exists test_refuse_name()`;
     }
+  });
+
+  it("records a console edit in the audit log in the same transaction: if the entry cannot be written, nothing is saved", async () => {
+    const admin = { id: "user_1", email: "boss@example.test" };
+    await createCustomer({ externalId: "cus_audited", name: "Audited", email: "a@example.test", planCode: "basic" });
+    const state = async () => (await sql<{ plan: string; next: string | null; name: string }[]>`
+      select p.code as plan, (select code from plans where id = c.previous_plan_id) as next, c.name
+      from customers c join plans p on p.id = c.plan_id where c.external_id = 'cus_audited'`)[0];
+    const before = await state();
+    const edit = () => updateCustomer("cus_audited", customerUpdateSchema.parse({ name: "Audited Ltd", email: "a@example.test", planCode: "pro" }), admin);
+    await withAuditRefused(sql, () => expect(edit()).rejects.toThrow(/audit log unavailable/));
+    expect(await state()).toEqual(before);
+
+    await edit();
+    expect((await state()).name).toBe("Audited Ltd");
+    const entries = await sql<{ actor_id: string; action: string; before: { planCode: string }; after: { name: string; planChange: { to: string } | null } }[]>`
+      select actor_id, action, before, after from audit_log where entity_type = 'customer' and entity_id = 'cus_audited'`;
+    expect(entries.map((e) => [e.actor_id, e.action, e.before.planCode, e.after.name])).toEqual([["user_1", "customer.updated", "basic", "Audited Ltd"]]);
+    expect(entries[0].after.planChange).not.toBeNull();
   });
 });

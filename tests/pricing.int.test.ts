@@ -3,6 +3,7 @@ import "./helpers/env";
 import { rate } from "@/lib/billing/rate";
 import { pricingSchema } from "@/lib/billing/pricing-schema";
 import { serverSuite } from "./helpers/suite";
+import { withAuditRefused } from "./helpers/fixtures";
 
 const STARTUP = {
   currency: "USD", interval: "month", baseFee: "0", minimumCommitment: "0", taxRate: "0.10",
@@ -83,6 +84,22 @@ describe("plans over the API and priced live usage", () => {
     expect(audit[1].after.version).toBe(2);
     expect(audit[1].after.pricing?.baseFee).toBe("49.00");
     expect(audit.every((a) => /^api_key:\d+$/.test(a.actor_id))).toBe(true);
+  });
+
+  it("writes a version and its audit entry together, each naming the version it follows, however many are published at once", async () => {
+    const versions = async () => (await suite.api.get("/plans/startup")).json.versions.length as number;
+    const published = await versions();
+    const refused = await withAuditRefused(sql, () => suite.api.post("/plans/startup/versions", { pricing: { ...STARTUP, baseFee: "50.00" } }));
+    expect(refused.status).toBe(500);
+    expect(await versions()).toBe(published);
+
+    const results = await Promise.all(["51.00", "52.00", "53.00", "54.00"].map((baseFee) => suite.api.post("/plans/startup/versions", { pricing: { ...STARTUP, baseFee } })));
+    expect(results.map((r) => r.status)).toEqual([201, 201, 201, 201]);
+    const entries = await sql<{ before: { version: number }; after: { version: number; pricing: { baseFee: string } } }[]>`
+      select before, after from audit_log where action = 'plan.version_published' and entity_id = 'startup' order by (after ->> 'version')::int`;
+    // Every version from the second on has exactly one entry, whose "before" is the version just under it.
+    expect(entries.map((e) => [e.before.version, e.after.version])).toEqual(Array.from({ length: published + 3 }, (_, i) => [i + 1, i + 2]));
+    expect(entries.slice(-4).map((e) => e.after.pricing.baseFee).sort()).toEqual(["51.00", "52.00", "53.00", "54.00"]);
   });
 
   it("a published version cannot be changed or removed in SQL", async () => {

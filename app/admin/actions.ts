@@ -10,7 +10,7 @@ import { createCustomer, customerInputSchema, getCustomer } from "@/lib/billing/
 import { createInvoiceRun } from "@/lib/billing/invoice-runs";
 import { finalizeInvoice, payInvoice, voidInvoice } from "@/lib/billing/invoices";
 import type { PlanChange } from "@/lib/billing/plan-change";
-import { getPlan, publishPlanVersion } from "@/lib/billing/plans";
+import { publishPlanVersion } from "@/lib/billing/plans";
 import { decimalString, pricingSchema } from "@/lib/billing/pricing-schema";
 import { ApiError, type ErrorDetail } from "@/lib/http/api-error";
 import { isoDate } from "@/lib/http/dates";
@@ -52,12 +52,9 @@ export async function publishVersionAction(planCode: string, pricing: unknown, e
   return guarded(async () => {
     const code = planCodeSchema.parse(planCode);
     const input = { pricing: pricingSchema.parse(pricing), effective: z.enum(["next_period", "now"]).parse(effective) };
-    const before = await getPlan(code);
-    const plan = await publishPlanVersion(code, input);
-    const version = plan.versions[plan.versions.length - 1];
-    await recordAudit(admin, auditEntry.planVersionPublished(code, before.versions[before.versions.length - 1] ?? null, version));
+    const plan = await publishPlanVersion(code, input, { actor: admin });
     revalidatePath("/admin/plans");
-    return { version: version.version };
+    return { version: plan.versions[plan.versions.length - 1].version };
   });
 }
 
@@ -84,8 +81,7 @@ export async function createCustomerAction(input: unknown): Promise<ActionResult
 export async function updateCustomerAction(externalId: string, input: unknown): Promise<ActionResult<{ planChange: PlanChange | null }>> {
   const admin = await requireAdmin();
   return guarded(async () => {
-    const { before, after } = await updateCustomer(z.string().min(1).max(128).parse(externalId), customerUpdateSchema.parse(input));
-    await recordAudit(admin, { action: "customer.updated", entityType: "customer", entityId: externalId, before, after });
+    const { after } = await updateCustomer(z.string().min(1).max(128).parse(externalId), customerUpdateSchema.parse(input), admin);
     revalidatePath("/admin/customers");
     return { planChange: after.planChange };
   });

@@ -1,8 +1,7 @@
-import type { Sql } from "postgres";
 import type { AdminSession } from "@/lib/auth/session";
 import { db, sqlClient } from "@/lib/db/client";
 import { findApiKeyById } from "@/lib/db/queries/api-keys";
-import { insertAuditEntry, listAuditEntries } from "@/lib/db/queries/audit";
+import { type AuditConnection, insertAuditEntry, listAuditEntries } from "@/lib/db/queries/audit";
 
 export type AuditInput = { action: string; entityType: string; entityId: string; before?: unknown; after?: unknown };
 
@@ -13,11 +12,11 @@ export type Actor = Pick<AdminSession, "id" | "email">;
 export const PERIOD_CLOSE: Actor = { id: "system:period_close", email: "Period close (automatic)" };
 
 /**
- * Records a change. Invoice transitions pass their transaction (sql), so the entry and the
- * change commit together; the other changes record it once they have succeeded.
+ * Records a change. Invoice transitions, plan versions and customer edits pass their transaction,
+ * so the entry and the change commit together; the other changes record it once they have succeeded.
  */
-export async function recordAudit(actor: Actor, entry: AuditInput, sql: Sql = sqlClient()) {
-  await insertAuditEntry(sql, { actorId: actor.id, actorEmail: actor.email, action: entry.action, entityType: entry.entityType, entityId: entry.entityId, before: entry.before ?? null, after: entry.after ?? null });
+export async function recordAudit(actor: Actor, entry: AuditInput, connection: AuditConnection = sqlClient()) {
+  await insertAuditEntry(connection, { actorId: actor.id, actorEmail: actor.email, action: entry.action, entityType: entry.entityType, entityId: entry.entityId, before: entry.before ?? null, after: entry.after ?? null });
 }
 
 /**

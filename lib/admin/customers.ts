@@ -1,5 +1,6 @@
 import type { Sql } from "postgres";
 import { z } from "zod";
+import { type Actor, recordAudit } from "@/lib/admin/audit";
 import { storableText } from "@/lib/http/text";
 import type { Currency } from "@/lib/billing/currencies";
 import { displayMoney } from "@/lib/billing/money";
@@ -70,7 +71,7 @@ export const customerUpdateSchema = z.object({
  * Edits a customer's name and email; a new plan takes effect from their next period (a customer
  * without a plan is subscribed at once). See changePlan for what is refused.
  */
-export async function updateCustomer(externalId: string, input: z.output<typeof customerUpdateSchema>) {
+export async function updateCustomer(externalId: string, input: z.output<typeof customerUpdateSchema>, actor?: Actor) {
   // One transaction: the plan change and the other fields are saved together or not at all.
   const result = await sqlClient().begin(async (transaction) => {
     const tx = transaction as unknown as Sql;
@@ -82,10 +83,13 @@ export async function updateCustomer(externalId: string, input: z.output<typeof 
     // The form shows the plan the customer is on, or moving to: only a different one is a change.
     const change = input.planCode !== null && input.planCode !== before.plan_code ? await changePlanIn(tx, externalId, input.planCode) : null;
     await updateCustomerDetails(tx, { id: before.id, name: input.name, email: input.email, alertPercentages: input.alertPercentages, alertSpend: input.alertSpend });
-    return {
+    const edit = {
       before: { name: before.name, email: before.email, planCode: before.plan_code, alertPercentages: before.alert_percentages, alertSpend: before.alert_spend },
       after: { name: input.name, email: input.email, planChange: change, alertPercentages: input.alertPercentages, alertSpend: input.alertSpend },
     };
+    // In the same transaction: a plan change is never without its entry.
+    if (actor) await recordAudit(actor, { action: "customer.updated", entityType: "customer", entityId: externalId, ...edit }, tx);
+    return edit;
   });
   invalidateCatalog();
   return result;

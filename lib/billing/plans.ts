@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { type Actor, auditEntry, recordAudit } from "@/lib/admin/audit";
+import type { PlanVersion } from "@/lib/db/schema";
 import { storableText } from "@/lib/http/text";
 import { db } from "@/lib/db/client";
 import { findPlanByCode } from "@/lib/db/queries/catalog";
@@ -40,15 +42,17 @@ export async function getPlan(code: string) {
     name: plan.name,
     interval: plan.interval,
     createdAt: plan.createdAt.toISOString(),
-    versions: versions.map((v) => ({
-      version: v.version,
-      effective: v.effective,
-      effectiveFrom: Number.isFinite(v.effectiveFrom.getTime()) ? v.effectiveFrom.toISOString() : null,
-      pricing: versionPricing(v.id, v.pricing),
-      createdAt: v.createdAt.toISOString(),
-    })),
+    versions: versions.map(serializeVersion),
   };
 }
+
+const serializeVersion = (v: PlanVersion) => ({
+  version: v.version,
+  effective: v.effective,
+  effectiveFrom: Number.isFinite(v.effectiveFrom.getTime()) ? v.effectiveFrom.toISOString() : null,
+  pricing: versionPricing(v.id, v.pricing),
+  createdAt: v.createdAt.toISOString(),
+});
 
 export const planVersionInputSchema = z.object({
   pricing: pricingSchema,
@@ -59,7 +63,7 @@ export const planVersionInputSchema = z.object({
  * Publishes an immutable version. `next_period` (the default) prices each customer's periods that
  * start after now; `now` also reprices the period each customer is in.
  */
-export async function publishPlanVersion(code: string, input: z.output<typeof planVersionInputSchema>, now = new Date()) {
+export async function publishPlanVersion(code: string, input: z.output<typeof planVersionInputSchema>, { now = new Date(), actor }: { now?: Date; actor?: Actor } = {}) {
   const plan = await findPlanByCode(db(), { code });
   if (!plan) throw new ApiError("not_found", `No plan with code "${code}".`);
   await assertKnownMetrics(input.pricing, "pricing.");
@@ -71,7 +75,11 @@ export async function publishPlanVersion(code: string, input: z.output<typeof pl
       { path: "pricing.interval", message: `must be "${interval}"` },
     ]);
   }
-  await insertPlanVersion(db(), { planId: plan.id, pricing: input.pricing, effectiveFrom: now, effective: input.effective });
+  // The audit entry names the version this one follows as read under the plan's lock, so
+  // concurrent publishers each record the right one.
+  await insertPlanVersion(db(), { planId: plan.id, pricing: input.pricing, effectiveFrom: now, effective: input.effective }, actor
+    ? (tx, latest, version) => recordAudit(actor, auditEntry.planVersionPublished(code, latest ? serializeVersion(latest) : null, serializeVersion(version)), tx)
+    : undefined);
   invalidateCatalog();
   return getPlan(code);
 }

@@ -52,3 +52,18 @@ export async function eventually(check: () => Promise<boolean>, timeoutMs: numbe
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+
+/**
+ * Runs work while the audit log refuses every insert ("audit log unavailable"), as a full disk or
+ * a lost permission would: for showing that a change and its entry commit together or not at all.
+ */
+export async function withAuditRefused<T>(sql: postgres.Sql, work: () => Promise<T>): Promise<T> {
+  await sql`create or replace function test_refuse_audit() returns trigger language plpgsql as $$ begin raise exception 'audit log unavailable'; end $$`;
+  await sql`create trigger test_refuse_audit before insert on audit_log for each row execute function test_refuse_audit()`;
+  try {
+    return await work();
+  } finally {
+    await sql`drop trigger if exists test_refuse_audit on audit_log`;
+    await sql`drop function if exists test_refuse_audit()`;
+  }
+}

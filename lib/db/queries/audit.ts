@@ -3,9 +3,16 @@ import type { Sql } from "postgres";
 import type { Db } from "@/lib/db/client";
 import { auditLog } from "@/lib/db/schema";
 
+/** A postgres.js connection or transaction, or a drizzle one. */
+export type AuditConnection = Sql | Pick<Db, "insert">;
+
 /** On a connection or inside the transaction of the change it records, so the two commit together. */
-export async function insertAuditEntry(sql: Sql, params: { actorId: string; actorEmail: string; action: string; entityType: string; entityId: string; before: unknown; after: unknown }) {
-  await sql`insert into audit_log (actor_id, actor_email, action, entity_type, entity_id, before, after)
+export async function insertAuditEntry(connection: AuditConnection, params: { actorId: string; actorEmail: string; action: string; entityType: string; entityId: string; before: unknown; after: unknown }) {
+  if ("insert" in connection) {
+    await connection.insert(auditLog).values(params);
+    return;
+  }
+  await connection`insert into audit_log (actor_id, actor_email, action, entity_type, entity_id, before, after)
             values (${params.actorId}, ${params.actorEmail}, ${params.action}, ${params.entityType}, ${params.entityId},
                     ${params.before === null ? null : JSON.stringify(params.before)}::jsonb, ${params.after === null ? null : JSON.stringify(params.after)}::jsonb)`;
 }

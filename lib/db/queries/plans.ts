@@ -1,7 +1,7 @@
 import { asc, desc, eq, sql } from "drizzle-orm";
 import type { Sql } from "postgres";
 import type { Db } from "@/lib/db/client";
-import { planVersions, plans, type Plan } from "@/lib/db/schema";
+import { planVersions, plans, type Plan, type PlanVersion } from "@/lib/db/schema";
 
 export async function insertPlanWithVersion(db: Db, params: { code: string; name: string; pricing: { interval: Plan["interval"] } }) {
   return db.transaction(async (tx) => {
@@ -12,12 +12,20 @@ export async function insertPlanWithVersion(db: Db, params: { code: string; name
   });
 }
 
-export async function insertPlanVersion(db: Db, params: { planId: number; pricing: unknown; effectiveFrom: Date; effective: "now" | "next_period" }) {
+/**
+ * Adds the plan's next version. `within` runs in the same transaction, given the version it
+ * follows (the latest until now, if any) and the new one: whatever it writes commits with it.
+ */
+export async function insertPlanVersion(
+  db: Db,
+  params: { planId: number; pricing: unknown; effectiveFrom: Date; effective: "now" | "next_period" },
+  within?: (tx: Pick<Db, "insert">, latest: PlanVersion | undefined, version: PlanVersion) => Promise<void>,
+) {
   return db.transaction(async (tx) => {
     // Serialise publishers of one plan so version numbers never collide.
     await tx.execute(sql`select id from plans where id = ${params.planId} for update`);
     const [latest] = await tx
-      .select({ version: planVersions.version })
+      .select()
       .from(planVersions)
       .where(eq(planVersions.planId, params.planId))
       .orderBy(desc(planVersions.version))
@@ -26,6 +34,7 @@ export async function insertPlanVersion(db: Db, params: { planId: number; pricin
       .insert(planVersions)
       .values({ planId: params.planId, version: (latest?.version ?? 0) + 1, pricing: params.pricing, effectiveFrom: params.effectiveFrom, effective: params.effective })
       .returning();
+    await within?.(tx, latest, version);
     return version;
   });
 }
