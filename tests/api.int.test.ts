@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import "./helpers/env";
 import { closeRedis } from "@/lib/redis/client";
 import { apiClient, type ApiClient } from "./helpers/api";
-import { resetState, testSql } from "./helpers/fixtures";
+import { resetState, testSql, withAuditRefused } from "./helpers/fixtures";
 import { startServer, type TestServer } from "./helpers/server";
 
 const METRIC = { code: "api_calls", name: "API calls", unit: "call", aggregation: "sum", property: null, decimals: 6 };
@@ -123,6 +123,22 @@ describe("public API v1: metrics, customers, usage", () => {
       expect(entry.actor_id).toMatch(/^api_key:\d+$/);
       expect(entry.actor_email).toMatch(/^API key mk_live_\S+… \(bootstrap\)$/);
     }
+  });
+
+  it("makes no change over the API whose audit entry cannot be written: each answers 500 and nothing is created", async () => {
+    const counts = async () => (await sql<{ n: number[] }[]>`
+      select array[(select count(*) from billable_metrics), (select count(*) from customers), (select count(*) from plans), (select count(*) from invoice_runs)]::int[] as n`)[0].n;
+    const before = await counts();
+    const answers = await withAuditRefused(sql, () => Promise.all([
+      api.post("/metrics", { ...METRIC, code: "unaudited_metric" }),
+      api.post("/customers", { externalId: "cus_unaudited", name: "Unaudited", email: "u@acme.test" }),
+      api.post("/plans", { code: "unaudited", name: "Unaudited", pricing: { currency: "USD", interval: "month", charges: [{ metric: "api_calls", model: "per_unit", unitPrice: "0.01" }] } }),
+      api.post("/invoice-runs", { customer: CUSTOMER.externalId }),
+    ]));
+    expect(answers.map((a) => [a.status, a.json.error?.code])).toEqual(Array.from({ length: 4 }, () => [500, "internal_error"]));
+    expect(await counts()).toEqual(before);
+    // Once the log takes entries again, the same requests go through.
+    expect((await api.post("/customers", { externalId: "cus_unaudited", name: "Unaudited", email: "u@acme.test" })).status).toBe(201);
   });
 
   it("answers 401 on every route without a key (and with a wrong one), with the error shape", async () => {

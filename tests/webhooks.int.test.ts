@@ -216,7 +216,7 @@ describe("signed webhooks", () => {
     let received = receiver.received.length;
     const [{ endpoints }] = await sql<{ endpoints: number }[]>`select count(*)::int as endpoints from webhook_endpoints`;
     for (const url of [`${receiver.url}/ok`, "http://[::1]:9/x", "http://169.254.169.254/latest/meta-data", "http://0x7f.1/", "http://localhost:9/x"]) {
-      const saving = createEndpoint({ url, eventTypes: ["invoice.voided"] }, false);
+      const saving = createEndpoint({ url, eventTypes: ["invoice.voided"] }, { allowPrivate: false });
       await expect(saving, url).rejects.toMatchObject({ code: "validation_failed", details: [{ path: "url" }] });
       await expect(saving, url).rejects.toThrow(/private, loopback or reserved address; set WEBHOOK_ALLOW_PRIVATE_NETWORKS=true/);
     }

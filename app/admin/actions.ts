@@ -2,7 +2,6 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { createApiKey, revokeApiKey } from "@/lib/admin/api-keys";
-import { auditEntry, recordAudit } from "@/lib/admin/audit";
 import { customerUpdateSchema, updateCustomer } from "@/lib/admin/customers";
 import { previewImpact, type Impact } from "@/lib/admin/impact";
 import { requireAdmin } from "@/lib/auth/session";
@@ -61,8 +60,7 @@ export async function publishVersionAction(planCode: string, pricing: unknown, e
 export async function createMetricAction(input: unknown): Promise<ActionResult<{ code: string }>> {
   const admin = await requireAdmin();
   return guarded(async () => {
-    const metric = await defineMetric(metricInputSchema.parse(input));
-    await recordAudit(admin, auditEntry.metricCreated(metric));
+    const metric = await defineMetric(metricInputSchema.parse(input), admin);
     revalidatePath("/admin/metrics");
     return { code: metric.code };
   });
@@ -71,8 +69,7 @@ export async function createMetricAction(input: unknown): Promise<ActionResult<{
 export async function createCustomerAction(input: unknown): Promise<ActionResult<{ externalId: string }>> {
   const admin = await requireAdmin();
   return guarded(async () => {
-    const customer = await createCustomer(customerInputSchema.parse(input));
-    await recordAudit(admin, auditEntry.customerCreated(customer));
+    const customer = await createCustomer(customerInputSchema.parse(input), admin);
     revalidatePath("/admin/customers");
     return { externalId: customer.externalId };
   });
@@ -90,9 +87,8 @@ export async function updateCustomerAction(externalId: string, input: unknown): 
 export async function startInvoiceRunAction(periodEnd: string): Promise<ActionResult<{ runId: number }>> {
   const admin = await requireAdmin();
   return guarded(async () => {
-    const run = await createInvoiceRun({ periodEnd: isoDate().parse(periodEnd) });
+    const run = await createInvoiceRun({ periodEnd: isoDate().parse(periodEnd) }, { actor: admin });
     await enqueueInvoiceRun(run.id);
-    await recordAudit(admin, auditEntry.invoiceRunStarted(run.id, { periodEnd }));
     return { runId: run.id };
   });
 }
@@ -129,8 +125,7 @@ export async function createApiKeyAction(name: string): Promise<ActionResult<{ s
   const admin = await requireAdmin();
   return guarded(async () => {
     const keyName = storableText("name").trim().min(1).max(100).parse(name);
-    const key = await createApiKey(keyName);
-    await recordAudit(admin, { action: "api_key.created", entityType: "api_key", entityId: String(key.id), after: { name: keyName, prefix: key.prefix } });
+    const key = await createApiKey(keyName, admin);
     revalidatePath("/admin/api-keys");
     return { secret: key.secret, prefix: key.prefix };
   });
@@ -139,8 +134,7 @@ export async function createApiKeyAction(name: string): Promise<ActionResult<{ s
 export async function revokeApiKeyAction(id: number): Promise<ActionResult> {
   const admin = await requireAdmin();
   return guarded(async () => {
-    if (!(await revokeApiKey(idSchema.parse(id)))) throw new ApiError("not_found", `No active API key ${id}.`);
-    await recordAudit(admin, { action: "api_key.revoked", entityType: "api_key", entityId: String(id), after: { revoked: true } });
+    await revokeApiKey(idSchema.parse(id), admin);
     revalidatePath("/admin/api-keys");
     return undefined;
   });
@@ -149,9 +143,7 @@ export async function revokeApiKeyAction(id: number): Promise<ActionResult> {
 export async function createWebhookEndpointAction(input: unknown): Promise<ActionResult<{ id: number; secret: string }>> {
   const admin = await requireAdmin();
   return guarded(async () => {
-    const parsed = endpointInputSchema.parse(input);
-    const endpoint = await createEndpoint(parsed);
-    await recordAudit(admin, { action: "webhook_endpoint.created", entityType: "webhook_endpoint", entityId: String(endpoint.id), after: parsed });
+    const endpoint = await createEndpoint(endpointInputSchema.parse(input), { actor: admin });
     revalidatePath("/admin/webhooks");
     return endpoint;
   });
@@ -160,8 +152,7 @@ export async function createWebhookEndpointAction(input: unknown): Promise<Actio
 export async function setWebhookEndpointEnabledAction(id: number, enabled: boolean): Promise<ActionResult> {
   const admin = await requireAdmin();
   return guarded(async () => {
-    await setEndpointEnabled(idSchema.parse(id), z.boolean().parse(enabled));
-    await recordAudit(admin, { action: enabled ? "webhook_endpoint.enabled" : "webhook_endpoint.disabled", entityType: "webhook_endpoint", entityId: String(id), after: { enabled } });
+    await setEndpointEnabled(idSchema.parse(id), z.boolean().parse(enabled), admin);
     revalidatePath("/admin/webhooks");
     return undefined;
   });
@@ -170,8 +161,7 @@ export async function setWebhookEndpointEnabledAction(id: number, enabled: boole
 export async function retryWebhookDeliveryAction(id: number): Promise<ActionResult> {
   const admin = await requireAdmin();
   return guarded(async () => {
-    await retryDelivery(idSchema.parse(id));
-    await recordAudit(admin, { action: "webhook_delivery.retried", entityType: "webhook_delivery", entityId: String(id) });
+    await retryDelivery(idSchema.parse(id), admin);
     revalidatePath("/admin/webhooks");
     return undefined;
   });
@@ -186,9 +176,11 @@ export async function setUsageLimitAction(customerExternalId: string, metricCode
     if (!metric) throw new ApiError("validation_failed", `No metric "${metricCode}".`, [{ path: "metric", message: "unknown metric" }]);
     const amount = z.union([z.literal(""), decimalString]).parse(z.string().max(40).parse(value).trim());
     const limit = amount === "" ? null : { kind: z.enum(["quantity", "spend"]).parse(kind), value: amount };
-    const before = await setUsageLimit(customer.id, metric.id, limit);
+    await setUsageLimit(customer.id, metric.id, limit, {
+      actor: admin,
+      entry: (before) => ({ action: "customer.limit_set", entityType: "customer", entityId: customer.externalId, before: { metric: metric.code, limit: before }, after: { metric: metric.code, limit } }),
+    });
     invalidateCatalog();
-    await recordAudit(admin, { action: "customer.limit_set", entityType: "customer", entityId: customer.externalId, before: { metric: metric.code, limit: before }, after: { metric: metric.code, limit } });
     revalidatePath(`/admin/customers/${customer.externalId}`);
     return undefined;
   });

@@ -1,5 +1,5 @@
 import type { AdminSession } from "@/lib/auth/session";
-import { db, sqlClient } from "@/lib/db/client";
+import { db, type DbConn } from "@/lib/db/client";
 import { findApiKeyById } from "@/lib/db/queries/api-keys";
 import { type AuditConnection, insertAuditEntry, listAuditEntries } from "@/lib/db/queries/audit";
 
@@ -12,11 +12,25 @@ export type Actor = Pick<AdminSession, "id" | "email">;
 export const PERIOD_CLOSE: Actor = { id: "system:period_close", email: "Period close (automatic)" };
 
 /**
- * Records a change. Invoice transitions, plan versions and customer edits pass their transaction,
- * so the entry and the change commit together; the other changes record it once they have succeeded.
+ * Records a change inside the transaction that makes it (connection), so the two commit together:
+ * every change in the console and over the API is recorded this way (see audited). Without an
+ * actor (seeding, tests, internal callers) nothing is recorded.
  */
-export async function recordAudit(actor: Actor, entry: AuditInput, connection: AuditConnection = sqlClient()) {
+export async function recordAudit(actor: Actor | undefined, entry: AuditInput, connection: AuditConnection) {
+  if (!actor) return;
   await insertAuditEntry(connection, { actorId: actor.id, actorEmail: actor.email, action: entry.action, entityType: entry.entityType, entityId: entry.entityId, before: entry.before ?? null, after: entry.after ?? null });
+}
+
+/**
+ * Makes a change and, given an actor, records its entry in the same transaction: both commit or
+ * neither does. Without an actor (seeding, tests, internal callers) it is just the change.
+ */
+export async function audited<T>(actor: Actor | undefined, change: (tx: DbConn) => Promise<T>, entry: (result: T) => AuditInput): Promise<T> {
+  return db().transaction(async (tx) => {
+    const result = await change(tx);
+    if (actor) await recordAudit(actor, entry(result), tx);
+    return result;
+  });
 }
 
 /**
@@ -45,10 +59,6 @@ export async function apiKeyActor(apiKeyId: number): Promise<Actor> {
   return { id: `api_key:${apiKeyId}`, email: key ? `API key ${key.prefix}… (${key.name})` : `API key ${apiKeyId}` };
 }
 
-/** Records a change made over the API once it has succeeded. */
-export async function recordApiAudit(apiKeyId: number, entry: AuditInput) {
-  await recordAudit(await apiKeyActor(apiKeyId), entry);
-}
 
 export type AuditView = { id: number; actorEmail: string; action: string; entityType: string; entityId: string; before: unknown; after: unknown; createdAt: string };
 

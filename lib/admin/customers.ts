@@ -1,10 +1,9 @@
-import type { Sql } from "postgres";
 import { z } from "zod";
 import { type Actor, recordAudit } from "@/lib/admin/audit";
 import { storableText } from "@/lib/http/text";
 import type { Currency } from "@/lib/billing/currencies";
 import { displayMoney } from "@/lib/billing/money";
-import { sqlClient } from "@/lib/db/client";
+import { inTransaction, sqlClient } from "@/lib/db/client";
 import { lockCustomerForEdit, searchCustomerIds, updateCustomerDetails } from "@/lib/db/queries/customers";
 import { changePlanIn } from "@/lib/billing/plan-change";
 import { ApiError } from "@/lib/http/api-error";
@@ -73,8 +72,7 @@ export const customerUpdateSchema = z.object({
  */
 export async function updateCustomer(externalId: string, input: z.output<typeof customerUpdateSchema>, actor?: Actor) {
   // One transaction: the plan change and the other fields are saved together or not at all.
-  const result = await sqlClient().begin(async (transaction) => {
-    const tx = transaction as unknown as Sql;
+  const result = await inTransaction(async (tx) => {
     const before = await lockCustomerForEdit(tx, { externalId });
     if (!before) throw new ApiError("not_found", `No customer "${externalId}".`);
     if (input.planCode === null && before.plan_code !== null) {
@@ -88,7 +86,7 @@ export async function updateCustomer(externalId: string, input: z.output<typeof 
       after: { name: input.name, email: input.email, planChange: change, alertPercentages: input.alertPercentages, alertSpend: input.alertSpend },
     };
     // In the same transaction: a plan change is never without its entry.
-    if (actor) await recordAudit(actor, { action: "customer.updated", entityType: "customer", entityId: externalId, ...edit }, tx);
+    await recordAudit(actor, { action: "customer.updated", entityType: "customer", entityId: externalId, ...edit }, tx);
     return edit;
   });
   invalidateCatalog();

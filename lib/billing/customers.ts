@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type Actor, audited, auditEntry } from "@/lib/admin/audit";
 import { isoDateTime } from "@/lib/http/dates";
 import { storableText } from "@/lib/http/text";
 import { db } from "@/lib/db/client";
@@ -26,23 +27,25 @@ export const serializeCustomer = (c: CustomerInfo) => ({
   createdAt: c.createdAt.toISOString(),
 });
 
-export async function createCustomer(input: z.output<typeof customerInputSchema>) {
+export async function createCustomer(input: z.output<typeof customerInputSchema>, actor?: Actor) {
   let planId: number | null = null;
   if (input.planCode) {
     const plan = await findPlanByCode(db(), { code: input.planCode });
     if (!plan) throw new ApiError("validation_failed", `No plan with code "${input.planCode}".`, [{ path: "planCode", message: "unknown plan" }]);
     planId = plan.id;
   }
-  const row = await insertCustomer(db(), {
-    externalId: input.externalId,
-    name: input.name,
-    email: input.email,
-    planId,
-    billingAnchor: input.billingAnchor ? new Date(input.billingAnchor) : null,
-  });
-  if (!row) {
-    throw new ApiError("conflict", `A customer with externalId "${input.externalId}" already exists.`, [{ path: "externalId", message: "already exists" }]);
-  }
+  await audited(actor, async (tx) => {
+    const row = await insertCustomer(tx, {
+      externalId: input.externalId,
+      name: input.name,
+      email: input.email,
+      planId,
+      billingAnchor: input.billingAnchor ? new Date(input.billingAnchor) : null,
+    });
+    if (!row) {
+      throw new ApiError("conflict", `A customer with externalId "${input.externalId}" already exists.`, [{ path: "externalId", message: "already exists" }]);
+    }
+  }, () => auditEntry.customerCreated({ externalId: input.externalId, name: input.name, email: input.email, planCode: input.planCode ?? null }));
   invalidateCatalog();
   return getCustomer(input.externalId);
 }

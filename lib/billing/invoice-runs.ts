@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type Actor, audited, auditEntry } from "@/lib/admin/audit";
 import { db, sqlClient } from "@/lib/db/client";
 import { addInvoiceRunProgress, billedCustomers, findInvoiceRun, insertInvoiceRun, markInvoiceRun, type BilledCustomer } from "@/lib/db/queries/invoice-runs";
 import type { InvoiceRun } from "@/lib/db/schema";
@@ -18,7 +19,7 @@ export const invoiceRunInputSchema = z
   .refine((v) => v.periodEnd !== undefined || v.customer !== undefined, { message: "give periodEnd or customer", path: ["periodEnd"] });
 
 /** Creates the run row; the caller enqueues it (lib/jobs). Without periodEnd: the customer's last closed period. */
-export async function createInvoiceRun(input: z.output<typeof invoiceRunInputSchema>, now = new Date()) {
+export async function createInvoiceRun(input: z.output<typeof invoiceRunInputSchema>, { now = new Date(), actor }: { now?: Date; actor?: Actor } = {}) {
   const customer = input.customer ? await getCustomer(input.customer) : null;
   const periodEnd = input.periodEnd
     ? new Date(input.periodEnd.length === 10 ? `${input.periodEnd}T00:00:00Z` : input.periodEnd)
@@ -26,7 +27,7 @@ export async function createInvoiceRun(input: z.output<typeof invoiceRunInputSch
   if (periodEnd.getTime() > now.getTime()) {
     throw new ApiError("validation_failed", "periodEnd is in the future: a period is invoiced once it has ended.", [{ path: "periodEnd", message: "must not be in the future" }]);
   }
-  return insertInvoiceRun(db(), { periodEnd, customerId: customer?.id ?? null });
+  return audited(actor, (tx) => insertInvoiceRun(tx, { periodEnd, customerId: customer?.id ?? null }), (run) => auditEntry.invoiceRunStarted(run.id, input));
 }
 
 export const parseInvoiceRunId = (raw: string): number => parseId(raw, "invoice run");

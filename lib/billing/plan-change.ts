@@ -1,5 +1,5 @@
 import type { Sql } from "postgres";
-import { sqlClient } from "@/lib/db/client";
+import { inTransaction } from "@/lib/db/client";
 import { ApiError } from "@/lib/http/api-error";
 import { invalidateCatalog } from "@/lib/metering/catalog";
 import { GRACE_PERIOD_MS } from "./period-close";
@@ -16,7 +16,7 @@ type Row = { id: string; plan_id: string | null; previous_plan_id: string | null
  * plan, and a second change before the last period on the previous plan has a finalized invoice.
  */
 export async function changePlan(externalId: string, planCode: string, now = new Date()): Promise<PlanChange> {
-  const result = (await sqlClient().begin((tx) => changePlanIn(tx as unknown as Sql, externalId, planCode, now))) as PlanChange;
+  const result = await inTransaction((tx) => changePlanIn(tx, externalId, planCode, now));
   invalidateCatalog();
   return result;
 }

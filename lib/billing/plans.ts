@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type Actor, auditEntry, recordAudit } from "@/lib/admin/audit";
+import { type Actor, audited, auditEntry, recordAudit } from "@/lib/admin/audit";
 import type { PlanVersion } from "@/lib/db/schema";
 import { storableText } from "@/lib/http/text";
 import { db } from "@/lib/db/client";
@@ -25,10 +25,13 @@ async function assertKnownMetrics(pricing: Pricing, prefix: string) {
   if (unknown.length) throw new ApiError("validation_failed", "The pricing names metrics that do not exist.", unknown);
 }
 
-export async function createPlan(input: z.output<typeof planInputSchema>) {
+export async function createPlan(input: z.output<typeof planInputSchema>, actor?: Actor) {
   await assertKnownMetrics(input.pricing, "pricing.");
-  const created = await insertPlanWithVersion(db(), input);
-  if (!created) throw new ApiError("conflict", `A plan with code "${input.code}" already exists.`, [{ path: "code", message: "already exists" }]);
+  await audited(actor, async (tx) => {
+    const created = await insertPlanWithVersion(tx, input);
+    if (!created) throw new ApiError("conflict", `A plan with code "${input.code}" already exists.`, [{ path: "code", message: "already exists" }]);
+    return created;
+  }, ({ plan, version }) => ({ action: "plan.created", entityType: "plan", entityId: plan.code, after: { name: plan.name, interval: plan.interval, version: serializeVersion(version) } }));
   invalidateCatalog();
   return getPlan(input.code);
 }
@@ -77,9 +80,8 @@ export async function publishPlanVersion(code: string, input: z.output<typeof pl
   }
   // The audit entry names the version this one follows as read under the plan's lock, so
   // concurrent publishers each record the right one.
-  await insertPlanVersion(db(), { planId: plan.id, pricing: input.pricing, effectiveFrom: now, effective: input.effective }, actor
-    ? (tx, latest, version) => recordAudit(actor, auditEntry.planVersionPublished(code, latest ? serializeVersion(latest) : null, serializeVersion(version)), tx)
-    : undefined);
+  await insertPlanVersion(db(), { planId: plan.id, pricing: input.pricing, effectiveFrom: now, effective: input.effective }, (tx, latest, version) =>
+    recordAudit(actor, auditEntry.planVersionPublished(code, latest ? serializeVersion(latest) : null, serializeVersion(version)), tx));
   invalidateCatalog();
   return getPlan(code);
 }

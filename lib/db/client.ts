@@ -23,6 +23,12 @@ export function client(): Client {
 export const sqlClient = () => client().sql;
 export const db = () => client().db;
 export type Db = Client["db"];
+/** The pool's drizzle instance or one of its transactions: what a query that may run in either takes. */
+export type DbConn = Omit<Db, "$client">;
+
+/** A postgres.js transaction, typed as the connection its queries take. */
+export const inTransaction = <T>(work: (tx: postgres.Sql) => Promise<T>): Promise<T> =>
+  sqlClient().begin((tx) => work(tx as unknown as postgres.Sql)) as Promise<T>;
 
 export async function closeDb() {
   const current = globalForDb.meterlineDb;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { storableText } from "@/lib/http/text";
-import { db } from "@/lib/db/client";
+import { type Actor, audited, auditEntry } from "@/lib/admin/audit";
 import { insertMetric } from "@/lib/db/queries/metrics";
 import { AGGREGATIONS, type BillableMetric } from "@/lib/db/schema";
 import { ApiError } from "@/lib/http/api-error";
@@ -31,9 +31,12 @@ export const serializeMetric = (m: BillableMetric) => ({
 });
 
 /** A new metric is a row: ingestion, counters and pricing pick it up without a deploy. */
-export async function defineMetric(input: z.output<typeof metricInputSchema>) {
-  const row = await insertMetric(db(), input);
-  if (!row) throw new ApiError("conflict", `A metric with code "${input.code}" already exists.`, [{ path: "code", message: "already exists" }]);
+export async function defineMetric(input: z.output<typeof metricInputSchema>, actor?: Actor) {
+  const row = await audited(actor, async (tx) => {
+    const row = await insertMetric(tx, input);
+    if (!row) throw new ApiError("conflict", `A metric with code "${input.code}" already exists.`, [{ path: "code", message: "already exists" }]);
+    return row;
+  }, auditEntry.metricCreated);
   invalidateCatalog();
   return row;
 }

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import { sqlClient } from "@/lib/db/client";
+import { inTransaction, sqlClient } from "@/lib/db/client";
 import { WEBHOOK_EVENT_TYPES } from "@/lib/db/schema";
+import { type Actor, recordAudit } from "@/lib/admin/audit";
 import { env } from "@/lib/env";
 import { ApiError } from "@/lib/http/api-error";
 import { addDeliveryJobs } from "@/lib/jobs/webhook-queue";
@@ -21,18 +22,27 @@ export const endpointInputSchema = z.object({
  * here. A URL whose host is a private address is refused unless private networks are allowed
  * (a name is checked again at each delivery, against what it resolves to then).
  */
-export async function createEndpoint(input: z.output<typeof endpointInputSchema>, allowPrivate = env().WEBHOOK_ALLOW_PRIVATE_NETWORKS) {
+export async function createEndpoint(
+  input: z.output<typeof endpointInputSchema>,
+  { allowPrivate = env().WEBHOOK_ALLOW_PRIVATE_NETWORKS, actor }: { allowPrivate?: boolean; actor?: Actor } = {},
+) {
   const problem = allowPrivate ? null : privateUrlProblem(input.url);
   if (problem) throw new ApiError("validation_failed", `The URL's host ${problem}.`, [{ path: "url", message: "private, loopback or reserved address" }]);
   const secret = `whsec_${randomBytes(24).toString("base64")}`;
-  const [row] = await sqlClient()<{ id: string }[]>`
-    insert into webhook_endpoints (url, secret, event_types) values (${input.url}, ${secret}, ${sqlClient().array([...new Set(input.eventTypes)])}::text[]) returning id`;
-  return { id: Number(row.id), secret };
+  return inTransaction(async (tx) => {
+    const [row] = await tx<{ id: string }[]>`
+      insert into webhook_endpoints (url, secret, event_types) values (${input.url}, ${secret}, ${tx.array([...new Set(input.eventTypes)])}::text[]) returning id`;
+    await recordAudit(actor, { action: "webhook_endpoint.created", entityType: "webhook_endpoint", entityId: row.id, after: input }, tx);
+    return { id: Number(row.id), secret };
+  });
 }
 
-export async function setEndpointEnabled(id: number, enabled: boolean) {
-  const rows = await sqlClient()`update webhook_endpoints set enabled = ${enabled} where id = ${id} returning id`;
-  if (rows.length === 0) throw new ApiError("not_found", `No webhook endpoint ${id}.`);
+export async function setEndpointEnabled(id: number, enabled: boolean, actor?: Actor) {
+  await inTransaction(async (tx) => {
+    const rows = await tx`update webhook_endpoints set enabled = ${enabled} where id = ${id} returning id`;
+    if (rows.length === 0) throw new ApiError("not_found", `No webhook endpoint ${id}.`);
+    await recordAudit(actor, { action: enabled ? "webhook_endpoint.enabled" : "webhook_endpoint.disabled", entityType: "webhook_endpoint", entityId: String(id), after: { enabled } }, tx);
+  });
 }
 
 export type EndpointView = { id: number; url: string; eventTypes: string[]; enabled: boolean; secret: string; createdAt: string };
@@ -59,9 +69,13 @@ export async function listDeliveries(limit = 100): Promise<DeliveryView[]> {
 }
 
 /** A manual retry of a failed delivery: one more attempt, now. */
-export async function retryDelivery(id: number) {
-  const [row] = await sqlClient()<{ attempts: number }[]>`
-    update webhook_deliveries set status = 'pending', finished_at = null where id = ${id} and status = 'failed' returning attempts`;
-  if (!row) throw new ApiError("conflict", `Delivery ${id} is not failed (only a failed delivery is retried by hand).`);
+export async function retryDelivery(id: number, actor?: Actor) {
+  const row = await inTransaction(async (tx) => {
+    const [row] = await tx<{ attempts: number }[]>`
+      update webhook_deliveries set status = 'pending', finished_at = null where id = ${id} and status = 'failed' returning attempts`;
+    if (!row) throw new ApiError("conflict", `Delivery ${id} is not failed (only a failed delivery is retried by hand).`);
+    await recordAudit(actor, { action: "webhook_delivery.retried", entityType: "webhook_delivery", entityId: String(id) }, tx);
+    return row;
+  });
   await addDeliveryJobs([id], { firstAttempt: row.attempts + 1, manual: true });
 }

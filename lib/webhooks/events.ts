@@ -1,5 +1,5 @@
 import type { PendingQuery, Row, Sql } from "postgres";
-import { sqlClient } from "@/lib/db/client";
+import { inTransaction } from "@/lib/db/client";
 import type { WebhookEventType } from "@/lib/db/schema";
 import { logger } from "@/lib/logger";
 import { addDeliveryJobs } from "@/lib/jobs/webhook-queue";
@@ -47,7 +47,7 @@ export async function recordWebhookEvent(sql: Sql, type: WebhookEventType, data:
  */
 export async function withWebhookEvents<T>(work: (tx: Sql, events: number[]) => Promise<T>): Promise<T> {
   const events: number[] = [];
-  const result = (await sqlClient().begin((tx) => work(tx as unknown as Sql, events))) as T;
+  const result = await inTransaction((tx) => work(tx, events));
   await scheduleDeliveries(events);
   return result;
 }

@@ -1,5 +1,5 @@
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
-import type { Db } from "@/lib/db/client";
+import type { Db, DbConn } from "@/lib/db/client";
 import { apiKeys } from "@/lib/db/schema";
 
 export async function findApiKeyByHash(db: Db, params: { keyHash: string }) {
@@ -12,7 +12,7 @@ export async function findApiKeyById(db: Db, params: { id: number }) {
   return row;
 }
 
-export async function insertApiKey(db: Db, params: { name: string; prefix: string; keyHash: string }) {
+export async function insertApiKey(db: DbConn, params: { name: string; prefix: string; keyHash: string }) {
   const [row] = await db.insert(apiKeys).values(params).returning();
   return row;
 }
@@ -27,7 +27,7 @@ export async function listApiKeys(db: Db) {
 }
 
 /** Returns false when the key is unknown or already revoked. */
-export async function revokeApiKey(db: Db, params: { id: number }): Promise<boolean> {
+export async function revokeApiKey(db: DbConn, params: { id: number }): Promise<boolean> {
   const rows = await db.update(apiKeys).set({ revokedAt: sql`now()` }).where(and(eq(apiKeys.id, params.id), isNull(apiKeys.revokedAt))).returning({ id: apiKeys.id });
   return rows.length > 0;
 }

@@ -1,9 +1,9 @@
 import type { Sql } from "postgres";
-import type { Db } from "@/lib/db/client";
+import type { DbConn } from "@/lib/db/client";
 import { customers } from "@/lib/db/schema";
 
 export async function insertCustomer(
-  db: Db,
+  db: DbConn,
   params: { externalId: string; name: string; email: string; planId: number | null; billingAnchor: Date | null },
 ) {
   const [row] = await db.insert(customers).values(params).onConflictDoNothing({ target: customers.externalId }).returning();

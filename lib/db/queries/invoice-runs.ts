@@ -1,10 +1,10 @@
 import { eq, sql } from "drizzle-orm";
 import type { Sql } from "postgres";
 import type { BillingInterval, PeriodRule } from "@/lib/billing/periods";
-import type { Db } from "@/lib/db/client";
+import type { Db, DbConn } from "@/lib/db/client";
 import { invoiceRuns } from "@/lib/db/schema";
 
-export async function insertInvoiceRun(db: Db, params: { periodEnd: Date; customerId: number | null }) {
+export async function insertInvoiceRun(db: DbConn, params: { periodEnd: Date; customerId: number | null }) {
   const [row] = await db.insert(invoiceRuns).values(params).returning();
   return row;
 }

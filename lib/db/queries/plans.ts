@@ -1,9 +1,9 @@
 import { asc, desc, eq, sql } from "drizzle-orm";
 import type { Sql } from "postgres";
-import type { Db } from "@/lib/db/client";
+import type { Db, DbConn } from "@/lib/db/client";
 import { planVersions, plans, type Plan, type PlanVersion } from "@/lib/db/schema";
 
-export async function insertPlanWithVersion(db: Db, params: { code: string; name: string; pricing: { interval: Plan["interval"] } }) {
+export async function insertPlanWithVersion(db: DbConn, params: { code: string; name: string; pricing: { interval: Plan["interval"] } }) {
   return db.transaction(async (tx) => {
     const [plan] = await tx.insert(plans).values({ code: params.code, name: params.name, interval: params.pricing.interval }).onConflictDoNothing({ target: plans.code }).returning();
     if (!plan) return undefined;

@@ -1,12 +1,11 @@
-import { auditEntry, recordApiAudit } from "@/lib/admin/audit";
+import { apiKeyActor } from "@/lib/admin/audit";
 import { createInvoiceRun, invoiceRunInputSchema, serializeInvoiceRun } from "@/lib/billing/invoice-runs";
 import { parseWith, readJson, withApi } from "@/lib/http/with-api";
 import { enqueueInvoiceRun } from "@/lib/jobs/queues";
 
 export const POST = withApi(async ({ req, apiKeyId }) => {
   const input = parseWith(invoiceRunInputSchema, await readJson(req));
-  const run = await createInvoiceRun(input);
+  const run = await createInvoiceRun(input, { actor: await apiKeyActor(apiKeyId) });
   await enqueueInvoiceRun(run.id);
-  await recordApiAudit(apiKeyId, auditEntry.invoiceRunStarted(run.id, input));
   return Response.json(serializeInvoiceRun(run), { status: 202 });
 });
