@@ -150,6 +150,31 @@ describe("admin console", () => {
     }
   });
 
+  it("shows people's changes in the audit log by default, the period close's on their own, a page at a time", async () => {
+    await sql`insert into audit_log (actor_id, actor_email, action, entity_type, entity_id)
+              select 'system:period_close', 'Period close (automatic)', 'invoice.finalized', 'invoice', 'closed-' || g from generate_series(1, 120) g`;
+    await sql`insert into audit_log (actor_id, actor_email, action, entity_type, entity_id) values ('user_page', 'pager@example.test', 'metric.created', 'metric', 'paged_metric')`;
+    const rows = (body: string, who: string) => body.split(`<td>${who}</td>`).length - 1;
+    const olderLink = (body: string) => /href="\/admin\/audit\?who=automatic&amp;before=(\d+)"/.exec(body)?.[1];
+
+    const people = (await getPage(server.url, "/admin/audit", { cookie: adminCookie })).body;
+    expect(rows(people, "pager@example.test")).toBe(1);
+    expect(rows(people, "Period close (automatic)")).toBe(0);
+
+    const first = (await getPage(server.url, "/admin/audit?who=automatic", { cookie: adminCookie })).body;
+    expect([rows(first, "Period close (automatic)"), rows(first, "pager@example.test")]).toEqual([100, 0]);
+    expect(first).toContain("closed-120");
+    const before = olderLink(first);
+    expect(before).toBeDefined();
+    const second = (await getPage(server.url, `/admin/audit?who=automatic&before=${before}`, { cookie: adminCookie })).body;
+    expect(rows(second, "Period close (automatic)")).toBe(20);
+    expect(second).toContain("closed-1<");
+    expect(second).not.toContain("closed-120");
+    expect(olderLink(second)).toBeUndefined();
+    // A cursor that is no id is ignored, not an error.
+    expect((await getPage(server.url, "/admin/audit?who=nobody&before=0x10", { cookie: adminCookie })).status).toBe(200);
+  });
+
   it("answers an admin 404, not an error, for a customer or run path no id could have", async () => {
     const [run] = await sql<{ id: string }[]>`insert into invoice_runs (period_end) values (${previous.end.toISOString()}::timestamptz) returning id`;
     expect((await getPage(server.url, `/admin/invoice-runs/${run.id}`, { cookie: adminCookie })).status).toBe(200);

@@ -125,7 +125,7 @@ describe("public API v1: metrics, customers, usage", () => {
     }
   });
 
-  it("makes no change over the API whose audit entry cannot be written: each answers 500 and nothing is created", async () => {
+  it("makes no change over the API whose audit entry cannot be written: each answers 503 and nothing is created", async () => {
     const counts = async () => (await sql<{ n: number[] }[]>`
       select array[(select count(*) from billable_metrics), (select count(*) from customers), (select count(*) from plans), (select count(*) from invoice_runs)]::int[] as n`)[0].n;
     const before = await counts();
@@ -135,7 +135,8 @@ describe("public API v1: metrics, customers, usage", () => {
       api.post("/plans", { code: "unaudited", name: "Unaudited", pricing: { currency: "USD", interval: "month", charges: [{ metric: "api_calls", model: "per_unit", unitPrice: "0.01" }] } }),
       api.post("/invoice-runs", { customer: CUSTOMER.externalId }),
     ]));
-    expect(answers.map((a) => [a.status, a.json.error?.code])).toEqual(Array.from({ length: 4 }, () => [500, "internal_error"]));
+    expect(answers.map((a) => [a.status, a.json.error?.code])).toEqual(Array.from({ length: 4 }, () => [503, "service_unavailable"]));
+    expect(answers[0].json.error.message).toMatch(/^Not saved: the audit log could not be written, so nothing was changed/);
     expect(await counts()).toEqual(before);
     // Once the log takes entries again, the same requests go through.
     expect((await api.post("/customers", { externalId: "cus_unaudited", name: "Unaudited", email: "u@acme.test" })).status).toBe(201);

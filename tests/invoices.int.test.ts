@@ -132,7 +132,7 @@ describe("invoices", () => {
     const id = Number(draft.id);
     const sequence = async () => (await sql<{ last: number }[]>`select coalesce(max(last_number), 0)::int as last from invoice_sequences`)[0].last;
     const numbered = await sequence();
-    await withAuditRefused(sql, () => expect(finalizeInvoice(id, { actor })).rejects.toThrow(/audit log unavailable/));
+    await withAuditRefused(sql, () => expect(finalizeInvoice(id, { actor })).rejects.toThrow(/^Not saved: the audit log could not be written/));
     const [kept] = await sql<{ status: string; number: string | null }[]>`select status, number from invoices where id = ${id}`;
     expect(kept).toEqual({ status: "draft", number: null });
     expect(await sequence()).toBe(numbered);

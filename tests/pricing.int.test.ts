@@ -90,7 +90,7 @@ describe("plans over the API and priced live usage", () => {
     const versions = async () => (await suite.api.get("/plans/startup")).json.versions.length as number;
     const published = await versions();
     const refused = await withAuditRefused(sql, () => suite.api.post("/plans/startup/versions", { pricing: { ...STARTUP, baseFee: "50.00" } }));
-    expect(refused.status).toBe(500);
+    expect([refused.status, refused.json.error.code]).toEqual([503, "service_unavailable"]);
     expect(await versions()).toBe(published);
 
     const results = await Promise.all(["51.00", "52.00", "53.00", "54.00"].map((baseFee) => suite.api.post("/plans/startup/versions", { pricing: { ...STARTUP, baseFee } })));

@@ -51,9 +51,9 @@ export async function publishVersionAction(planCode: string, pricing: unknown, e
   return guarded(async () => {
     const code = planCodeSchema.parse(planCode);
     const input = { pricing: pricingSchema.parse(pricing), effective: z.enum(["next_period", "now"]).parse(effective) };
-    const plan = await publishPlanVersion(code, input, { actor: admin });
+    const { published } = await publishPlanVersion(code, input, { actor: admin });
     revalidatePath("/admin/plans");
-    return { version: plan.versions[plan.versions.length - 1].version };
+    return { version: published };
   });
 }
 

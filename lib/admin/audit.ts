@@ -1,7 +1,9 @@
 import type { AdminSession } from "@/lib/auth/session";
 import { db, type DbConn } from "@/lib/db/client";
 import { findApiKeyById } from "@/lib/db/queries/api-keys";
-import { type AuditConnection, insertAuditEntry, listAuditEntries } from "@/lib/db/queries/audit";
+import { type AuditConnection, type AuditWho, insertAuditEntry, listAuditEntries } from "@/lib/db/queries/audit";
+import { ApiError } from "@/lib/http/api-error";
+import { logger } from "@/lib/logger";
 
 export type AuditInput = { action: string; entityType: string; entityId: string; before?: unknown; after?: unknown };
 
@@ -18,7 +20,13 @@ export const PERIOD_CLOSE: Actor = { id: "system:period_close", email: "Period c
  */
 export async function recordAudit(actor: Actor | undefined, entry: AuditInput, connection: AuditConnection) {
   if (!actor) return;
-  await insertAuditEntry(connection, { actorId: actor.id, actorEmail: actor.email, action: entry.action, entityType: entry.entityType, entityId: entry.entityId, before: entry.before ?? null, after: entry.after ?? null });
+  try {
+    await insertAuditEntry(connection, { actorId: actor.id, actorEmail: actor.email, action: entry.action, entityType: entry.entityType, entityId: entry.entityId, before: entry.before ?? null, after: entry.after ?? null });
+  } catch (error) {
+    // Thrown inside the change's transaction, which rolls back: the caller learns that nothing was made.
+    logger.error({ err: error, action: entry.action, entity: entry.entityId }, "audit entry could not be written; the change is rolled back");
+    throw new ApiError("service_unavailable", "Not saved: the audit log could not be written, so nothing was changed. Try again later.");
+  }
 }
 
 /**
@@ -62,8 +70,9 @@ export async function apiKeyActor(apiKeyId: number): Promise<Actor> {
 
 export type AuditView = { id: number; actorEmail: string; action: string; entityType: string; entityId: string; before: unknown; after: unknown; createdAt: string };
 
-export async function listAudit(limit = 200): Promise<AuditView[]> {
-  return (await listAuditEntries(db(), { limit })).map((r) => ({
+/** A page of the log, newest first: whose changes, and older than which entry. */
+export async function listAudit(options: { who: AuditWho; before?: number; limit?: number }): Promise<AuditView[]> {
+  return (await listAuditEntries(db(), { limit: options.limit ?? 200, who: options.who, before: options.before })).map((r) => ({
     id: r.id, actorEmail: r.actorEmail, action: r.action, entityType: r.entityType, entityId: r.entityId, before: r.before, after: r.after, createdAt: r.createdAt.toISOString(),
   }));
 }

@@ -64,7 +64,8 @@ export const planVersionInputSchema = z.object({
 
 /**
  * Publishes an immutable version. `next_period` (the default) prices each customer's periods that
- * start after now; `now` also reprices the period each customer is in.
+ * start after now; `now` also reprices the period each customer is in. Returns the plan and the
+ * number of the version published here (not always the plan's last one when others publish too).
  */
 export async function publishPlanVersion(code: string, input: z.output<typeof planVersionInputSchema>, { now = new Date(), actor }: { now?: Date; actor?: Actor } = {}) {
   const plan = await findPlanByCode(db(), { code });
@@ -80,8 +81,8 @@ export async function publishPlanVersion(code: string, input: z.output<typeof pl
   }
   // The audit entry names the version this one follows as read under the plan's lock, so
   // concurrent publishers each record the right one.
-  await insertPlanVersion(db(), { planId: plan.id, pricing: input.pricing, effectiveFrom: now, effective: input.effective }, (tx, latest, version) =>
+  const version = await insertPlanVersion(db(), { planId: plan.id, pricing: input.pricing, effectiveFrom: now, effective: input.effective }, (tx, latest, version) =>
     recordAudit(actor, auditEntry.planVersionPublished(code, latest ? serializeVersion(latest) : null, serializeVersion(version)), tx));
   invalidateCatalog();
-  return getPlan(code);
+  return { plan: await getPlan(code), published: version.version };
 }

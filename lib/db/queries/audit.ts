@@ -1,4 +1,4 @@
-import { desc } from "drizzle-orm";
+import { and, desc, like, lt, notLike } from "drizzle-orm";
 import type { Sql } from "postgres";
 import type { Db } from "@/lib/db/client";
 import { auditLog } from "@/lib/db/schema";
@@ -12,12 +12,21 @@ export async function insertAuditEntry(connection: AuditConnection, params: { ac
     await connection.insert(auditLog).values(params);
     return;
   }
+  // JSON text cast to jsonb: the shared client passes strings to jsonb parameters unchanged (the
+  // invoice documents are written the same way).
   await connection`insert into audit_log (actor_id, actor_email, action, entity_type, entity_id, before, after)
             values (${params.actorId}, ${params.actorEmail}, ${params.action}, ${params.entityType}, ${params.entityId},
                     ${params.before === null ? null : JSON.stringify(params.before)}::jsonb, ${params.after === null ? null : JSON.stringify(params.after)}::jsonb)`;
 }
 
-/** The newest entries first. */
-export async function listAuditEntries(db: Db, params: { limit: number }) {
-  return db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(params.limit);
+/** Whose changes: people (admins and API keys), automatic jobs (actor ids "system:…"), or all. */
+export type AuditWho = "people" | "automatic" | "all";
+
+/** The newest entries first, older than `before` (an entry id) when given. */
+export async function listAuditEntries(db: Db, params: { limit: number; who: AuditWho; before?: number }) {
+  const conditions = [
+    params.who === "people" ? notLike(auditLog.actorId, "system:%") : params.who === "automatic" ? like(auditLog.actorId, "system:%") : undefined,
+    params.before !== undefined ? lt(auditLog.id, params.before) : undefined,
+  ];
+  return db.select().from(auditLog).where(and(...conditions)).orderBy(desc(auditLog.id)).limit(params.limit);
 }
