@@ -228,4 +228,46 @@ describe("admin console", () => {
     expect(page.body).toContain('data-testid="chart-plan"');
     expect(page.body).toContain('data-testid="chart-metric"');
   });
+
+  it("records every change an admin makes in the console, each once, as that admin", async () => {
+    // What the changes act on: a draft of an older period, a failed delivery.
+    const [customer] = await loadCustomersById([ids.cus_three]);
+    const [draft] = await draftInvoices([{ customer, period: previousPeriod(previous, rule) }]);
+    const [finalized] = await sql<{ id: string }[]>`select id from invoices where customer_id = ${ids.cus_two} and status = 'finalized'`;
+    const [delivery] = await sql<{ id: string }[]>`
+      insert into webhook_deliveries (endpoint_id, event_type, message_id, payload, status, attempts)
+      values ((select min(id) from webhook_endpoints), 'invoice.paid', 'msg_console', '{}', 'failed', 8) returning id`;
+    const [{ last }] = await sql<{ last: number }[]>`select coalesce(max(id), 0)::int as last from audit_log`;
+    const keyName = `console key ${Date.now()}`;
+    const call = async (name: string, args: unknown[]) => {
+      const res = await callServerAction(server.url, "/admin", serverActionId("app/admin/actions.ts", name), args, adminCookie);
+      expect(res.body, name).toContain('"ok":true');
+    };
+    await call("publishVersionAction", ["scale", DRAFT, "next_period"]);
+    await call("createMetricAction", [{ code: "console_metric", name: "Console", unit: "x", aggregation: "sum", property: null, decimals: 0 }]);
+    await call("createCustomerAction", [{ externalId: "cus_console", name: "Console", email: "console@example.test", planCode: "scale" }]);
+    await call("updateCustomerAction", ["cus_four", { name: "Customer 3 Ltd", email: "cus_four@example.test", planCode: "scale" }]);
+    await call("startInvoiceRunAction", [previous.end.toISOString().slice(0, 10)]);
+    await call("finalizeInvoiceAction", [draft]);
+    await call("payInvoiceAction", [draft]);
+    await call("voidInvoiceAction", [Number(finalized.id), "billed twice"]);
+    await call("createApiKeyAction", [keyName]);
+    const [key] = await sql<{ id: string }[]>`select id from api_keys where name = ${keyName}`;
+    await call("revokeApiKeyAction", [Number(key.id)]);
+    await call("createWebhookEndpointAction", [{ url: "https://hooks.example.test/console", eventTypes: ["invoice.paid"] }]);
+    const [endpoint] = await sql<{ id: string }[]>`select id from webhook_endpoints where url = 'https://hooks.example.test/console'`;
+    await call("setWebhookEndpointEnabledAction", [Number(endpoint.id), false]);
+    await call("retryWebhookDeliveryAction", [Number(delivery.id)]);
+    await call("setUsageLimitAction", ["cus_four", "api_calls", "quantity", "5"]);
+
+    const entries = await sql<{ actor_email: string; action: string; entity_id: string }[]>`
+      select actor_email, action, entity_id from audit_log where id > ${last} order by id`;
+    expect(entries.map((e) => `${e.action} ${e.entity_id}`)).toEqual([
+      "plan.version_published scale", "metric.created console_metric", "customer.created cus_console", "customer.updated cus_four",
+      expect.stringMatching(/^invoice_run.started \d+$/), `invoice.finalized ${draft}`, `invoice.paid ${draft}`, `invoice.voided ${finalized.id}`,
+      `api_key.created ${key.id}`, `api_key.revoked ${key.id}`, `webhook_endpoint.created ${endpoint.id}`, `webhook_endpoint.disabled ${endpoint.id}`,
+      `webhook_delivery.retried ${delivery.id}`, "customer.limit_set cus_four",
+    ]);
+    expect(new Set(entries.map((e) => e.actor_email))).toEqual(new Set(["boss@example.test"]));
+  });
 });
