@@ -15,7 +15,7 @@ import { loadCustomersById } from "@/lib/metering/catalog";
 import { ingestEvents } from "@/lib/metering/ingest";
 import { defineMetric } from "@/lib/metering/metrics";
 import { closeRedis } from "@/lib/redis/client";
-import { resetState, testSql } from "./helpers/fixtures";
+import { insertDelivery, resetState, testSql } from "./helpers/fixtures";
 import { callServerAction, getPage, serverActionId, signIn } from "./helpers/portal";
 import { startServer, type TestServer } from "./helpers/server";
 
@@ -234,9 +234,8 @@ describe("admin console", () => {
     const [customer] = await loadCustomersById([ids.cus_three]);
     const [draft] = await draftInvoices([{ customer, period: previousPeriod(previous, rule) }]);
     const [finalized] = await sql<{ id: string }[]>`select id from invoices where customer_id = ${ids.cus_two} and status = 'finalized'`;
-    const [delivery] = await sql<{ id: string }[]>`
-      insert into webhook_deliveries (endpoint_id, event_type, message_id, payload, status, attempts)
-      values ((select min(id) from webhook_endpoints), 'invoice.paid', 'msg_console', '{}', 'failed', 8) returning id`;
+    const [endpoint0] = await sql<{ id: string }[]>`select min(id) as id from webhook_endpoints`;
+    const deliveryId = await insertDelivery(sql, endpoint0.id, "msg_console", { status: "failed", attempts: 8 });
     const [{ last }] = await sql<{ last: number }[]>`select coalesce(max(id), 0)::int as last from audit_log`;
     const keyName = `console key ${Date.now()}`;
     const call = async (name: string, args: unknown[]) => {
@@ -257,7 +256,7 @@ describe("admin console", () => {
     await call("createWebhookEndpointAction", [{ url: "https://hooks.example.test/console", eventTypes: ["invoice.paid"] }]);
     const [endpoint] = await sql<{ id: string }[]>`select id from webhook_endpoints where url = 'https://hooks.example.test/console'`;
     await call("setWebhookEndpointEnabledAction", [Number(endpoint.id), false]);
-    await call("retryWebhookDeliveryAction", [Number(delivery.id)]);
+    await call("retryWebhookDeliveryAction", [deliveryId]);
     await call("setUsageLimitAction", ["cus_four", "api_calls", "quantity", "5"]);
 
     const entries = await sql<{ actor_email: string; action: string; entity_id: string }[]>`
@@ -266,7 +265,7 @@ describe("admin console", () => {
       "plan.version_published scale", "metric.created console_metric", "customer.created cus_console", "customer.updated cus_four",
       expect.stringMatching(/^invoice_run.started \d+$/), `invoice.finalized ${draft}`, `invoice.paid ${draft}`, `invoice.voided ${finalized.id}`,
       `api_key.created ${key.id}`, `api_key.revoked ${key.id}`, `webhook_endpoint.created ${endpoint.id}`, `webhook_endpoint.disabled ${endpoint.id}`,
-      `webhook_delivery.retried ${delivery.id}`, "customer.limit_set cus_four",
+      `webhook_delivery.retried ${deliveryId}`, "customer.limit_set cus_four",
     ]);
     expect(new Set(entries.map((e) => e.actor_email))).toEqual(new Set(["boss@example.test"]));
   });

@@ -11,7 +11,7 @@ import { setUsageLimit } from "@/lib/metering/limits";
 import { defineMetric } from "@/lib/metering/metrics";
 import { closeRedis } from "@/lib/redis/client";
 import { createEndpoint, retryDelivery, setEndpointEnabled } from "@/lib/webhooks/endpoints";
-import { resetState, testSql, withAuditRefused } from "./helpers/fixtures";
+import { insertDelivery, resetState, testSql, withAuditRefused } from "./helpers/fixtures";
 
 const PRICING = pricingSchema.parse({ currency: "USD", interval: "month", charges: [{ metric: "api_calls", model: "per_unit", unitPrice: "0.01" }] });
 
@@ -37,9 +37,7 @@ describe("the audit log: every change commits with its entry", () => {
     // What the changes below act on, made without an actor (nothing recorded).
     const key = await createApiKey("to revoke");
     const endpoint = await createEndpoint({ url: "https://hooks.example.com/a", eventTypes: ["invoice.paid"] });
-    const [delivery] = await sql<{ id: string }[]>`
-      insert into webhook_deliveries (endpoint_id, event_type, message_id, payload, status, attempts)
-      values (${endpoint.id}, 'invoice.paid', 'msg_audit', '{}', 'failed', 8) returning id`;
+    const delivery = await insertDelivery(sql, endpoint.id, "msg_audit", { status: "failed", attempts: 8 });
     const [{ customer, metric }] = await sql<{ customer: number; metric: number }[]>`
       select (select id::int from customers where external_id = 'cus_base') as customer, (select id::int from billable_metrics where code = 'api_calls') as metric`;
     const limit = { kind: "quantity" as const, value: "10" };
@@ -48,10 +46,8 @@ describe("the audit log: every change commits with its entry", () => {
       ["api_key.revoked", () => revokeApiKey(key.id, admin)],
       ["webhook_endpoint.created", () => createEndpoint({ url: "https://hooks.example.com/b", eventTypes: ["invoice.voided"] }, { actor: admin })],
       ["webhook_endpoint.disabled", () => setEndpointEnabled(endpoint.id, false, admin)],
-      ["webhook_delivery.retried", () => retryDelivery(Number(delivery.id), admin)],
-      ["customer.limit_set", () => setUsageLimit(customer, metric, limit, {
-        actor: admin, entry: (before) => ({ action: "customer.limit_set", entityType: "customer", entityId: "cus_base", before: { limit: before }, after: { limit } }),
-      })],
+      ["webhook_delivery.retried", () => retryDelivery(delivery, admin)],
+      ["customer.limit_set", () => setUsageLimit({ id: customer, externalId: "cus_base" }, { id: metric, code: "api_calls" }, limit, admin)],
       ["metric.created", () => defineMetric({ code: "seats", name: "Seats", unit: "seat", aggregation: "max", property: null, decimals: 0 }, admin)],
       ["customer.created", () => createCustomer({ externalId: "cus_new", name: "New", email: "new@example.test", planCode: "basic" }, admin)],
       ["plan.created", () => createPlan({ code: "pro", name: "Pro", pricing: PRICING }, admin)],
@@ -60,7 +56,7 @@ describe("the audit log: every change commits with its entry", () => {
     const state = async () => (await sql<{ state: unknown }[]>`select json_build_object(
       'keys', (select json_agg(json_build_object('name', name, 'revoked', revoked_at is not null) order by id) from api_keys),
       'endpoints', (select json_agg(json_build_object('url', url, 'enabled', enabled) order by id) from webhook_endpoints),
-      'delivery', (select status from webhook_deliveries where id = ${delivery.id}),
+      'delivery', (select status from webhook_deliveries where id = ${delivery}),
       'limits', (select count(*) from usage_limits),
       'metrics', (select count(*) from billable_metrics), 'customers', (select count(*) from customers),
       'plans', (select count(*) from plans), 'runs', (select count(*) from invoice_runs), 'audit', (select count(*) from audit_log)) as state`)[0].state;
@@ -80,7 +76,7 @@ describe("the audit log: every change commits with its entry", () => {
     expect(byAction.get("api_key.revoked")).toMatchObject({ entity_id: String(key.id), after: { revoked: true } });
     expect(byAction.get("webhook_endpoint.created")).toMatchObject({ after: { url: "https://hooks.example.com/b", eventTypes: ["invoice.voided"] } });
     expect(byAction.get("webhook_endpoint.disabled")).toMatchObject({ entity_id: String(endpoint.id), after: { enabled: false } });
-    expect(byAction.get("customer.limit_set")).toMatchObject({ before: { limit: null }, after: { limit } });
+    expect(byAction.get("customer.limit_set")).toMatchObject({ entity_id: "cus_base", before: { metric: "api_calls", limit: null }, after: { metric: "api_calls", limit } });
     expect(byAction.get("customer.created")).toMatchObject({ entity_id: "cus_new", after: { name: "New", email: "new@example.test", plan: "basic" } });
     expect(byAction.get("plan.created")).toMatchObject({ entity_id: "pro", after: { name: "Pro", interval: "month", version: { version: 1 } } });
     expect(byAction.get("metric.created")).toMatchObject({ entity_id: "seats", after: { code: "seats", aggregation: "max" } });

@@ -40,7 +40,7 @@ describe("a hard limit across a Redis outage", () => {
     await createFixtures(api, ["cus_capped"]);
     const [{ customer_id, metric_id }] = await sql<{ customer_id: string; metric_id: number }[]>`
       select c.id as customer_id, m.id as metric_id from customers c, billable_metrics m where c.external_id = 'cus_capped' and m.code = 'api_calls'`;
-    await setUsageLimit(Number(customer_id), metric_id, { kind: "quantity", value: "10" });
+    await setUsageLimit({ id: Number(customer_id), externalId: "cus_capped" }, { id: metric_id, code: "api_calls" }, { kind: "quantity", value: "10" });
     await eventually(async () => (await entitlement()).json.limit === "10", 10_000, "the server never saw the limit");
   }, 120_000);
 

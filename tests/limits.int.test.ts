@@ -13,7 +13,7 @@ describe("hard limits and entitlements", () => {
   beforeAll(async () => {
     const [{ customer_id, metric_id }] = await suite.sql<{ customer_id: string; metric_id: number }[]>`
       select c.id as customer_id, m.id as metric_id from customers c, billable_metrics m where c.external_id = 'cus_capped' and m.code = 'requests'`;
-    await setUsageLimit(Number(customer_id), metric_id, { kind: "quantity", value: "100" });
+    await setUsageLimit({ id: Number(customer_id), externalId: "cus_capped" }, { id: metric_id, code: "requests" }, { kind: "quantity", value: "100" });
   });
 
   it("turns allowed false exactly when usage reaches the limit, and marks the receipts of events beyond it", async () => {
@@ -64,7 +64,7 @@ describe("hard limits and entitlements", () => {
     expect((await suite.api.post("/customers", { externalId: "cus_spend", name: "Spend", email: "s@example.test", planCode: "penny" })).status).toBe(201);
     const [{ customer_id, metric_id }] = await suite.sql<{ customer_id: string; metric_id: number }[]>`
       select c.id as customer_id, m.id as metric_id from customers c, billable_metrics m where c.external_id = 'cus_spend' and m.code = 'api_calls'`;
-    await setUsageLimit(Number(customer_id), metric_id, { kind: "spend", value: "1.00" });
+    await setUsageLimit({ id: Number(customer_id), externalId: "cus_spend" }, { id: metric_id, code: "api_calls" }, { kind: "spend", value: "1.00" });
     const check = async () => (await suite.api.get("/customers/cus_spend/entitlements/api_calls")).json;
     await eventually(async () => (await check()).limitKind === "spend", 10_000, "the server never saw the spend limit");
     const post = async (id: string, quantity: number) =>

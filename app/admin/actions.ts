@@ -39,7 +39,7 @@ async function guarded<T>(work: () => Promise<T>): Promise<ActionResult<T>> {
 }
 
 const planCodeSchema = z.string().min(1).max(64);
-const idSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const rowIdSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 export async function previewImpactAction(planCode: string, pricing: unknown): Promise<ActionResult<Impact>> {
   await requireAdmin();
@@ -51,9 +51,9 @@ export async function publishVersionAction(planCode: string, pricing: unknown, e
   return guarded(async () => {
     const code = planCodeSchema.parse(planCode);
     const input = { pricing: pricingSchema.parse(pricing), effective: z.enum(["next_period", "now"]).parse(effective) };
-    const { published } = await publishPlanVersion(code, input, { actor: admin });
+    const version = await publishPlanVersion(code, input, { actor: admin });
     revalidatePath("/admin/plans");
-    return { version: published };
+    return { version };
   });
 }
 
@@ -96,7 +96,7 @@ export async function startInvoiceRunAction(periodEnd: string): Promise<ActionRe
 export async function finalizeInvoiceAction(id: number): Promise<ActionResult> {
   const admin = await requireAdmin();
   return guarded(async () => {
-    await finalizeInvoice(idSchema.parse(id), { actor: admin });
+    await finalizeInvoice(rowIdSchema.parse(id), { actor: admin });
     revalidatePath("/admin/invoices");
     return undefined;
   });
@@ -105,7 +105,7 @@ export async function finalizeInvoiceAction(id: number): Promise<ActionResult> {
 export async function payInvoiceAction(id: number): Promise<ActionResult> {
   const admin = await requireAdmin();
   return guarded(async () => {
-    await payInvoice(idSchema.parse(id), { actor: admin });
+    await payInvoice(rowIdSchema.parse(id), { actor: admin });
     revalidatePath("/admin/invoices");
     return undefined;
   });
@@ -115,7 +115,7 @@ export async function voidInvoiceAction(id: number, reason: string): Promise<Act
   const admin = await requireAdmin();
   return guarded(async () => {
     const why = storableText("reason").trim().min(1, "give a reason").max(500).parse(reason);
-    await voidInvoice(idSchema.parse(id), why, { actor: admin });
+    await voidInvoice(rowIdSchema.parse(id), why, { actor: admin });
     revalidatePath("/admin/invoices");
     return undefined;
   });
@@ -134,7 +134,7 @@ export async function createApiKeyAction(name: string): Promise<ActionResult<{ s
 export async function revokeApiKeyAction(id: number): Promise<ActionResult> {
   const admin = await requireAdmin();
   return guarded(async () => {
-    await revokeApiKey(idSchema.parse(id), admin);
+    await revokeApiKey(rowIdSchema.parse(id), admin);
     revalidatePath("/admin/api-keys");
     return undefined;
   });
@@ -152,7 +152,7 @@ export async function createWebhookEndpointAction(input: unknown): Promise<Actio
 export async function setWebhookEndpointEnabledAction(id: number, enabled: boolean): Promise<ActionResult> {
   const admin = await requireAdmin();
   return guarded(async () => {
-    await setEndpointEnabled(idSchema.parse(id), z.boolean().parse(enabled), admin);
+    await setEndpointEnabled(rowIdSchema.parse(id), z.boolean().parse(enabled), admin);
     revalidatePath("/admin/webhooks");
     return undefined;
   });
@@ -161,7 +161,7 @@ export async function setWebhookEndpointEnabledAction(id: number, enabled: boole
 export async function retryWebhookDeliveryAction(id: number): Promise<ActionResult> {
   const admin = await requireAdmin();
   return guarded(async () => {
-    await retryDelivery(idSchema.parse(id), admin);
+    await retryDelivery(rowIdSchema.parse(id), admin);
     revalidatePath("/admin/webhooks");
     return undefined;
   });
@@ -176,10 +176,7 @@ export async function setUsageLimitAction(customerExternalId: string, metricCode
     if (!metric) throw new ApiError("validation_failed", `No metric "${metricCode}".`, [{ path: "metric", message: "unknown metric" }]);
     const amount = z.union([z.literal(""), decimalString]).parse(z.string().max(40).parse(value).trim());
     const limit = amount === "" ? null : { kind: z.enum(["quantity", "spend"]).parse(kind), value: amount };
-    await setUsageLimit(customer.id, metric.id, limit, {
-      actor: admin,
-      entry: (before) => ({ action: "customer.limit_set", entityType: "customer", entityId: customer.externalId, before: { metric: metric.code, limit: before }, after: { metric: metric.code, limit } }),
-    });
+    await setUsageLimit(customer, metric, limit, admin);
     invalidateCatalog();
     revalidatePath(`/admin/customers/${customer.externalId}`);
     return undefined;

@@ -1,13 +1,12 @@
 import type { AdminSession } from "@/lib/auth/session";
 import { db, type DbConn } from "@/lib/db/client";
-import { findApiKeyById } from "@/lib/db/queries/api-keys";
 import { type AuditConnection, type AuditWho, insertAuditEntry, listAuditEntries } from "@/lib/db/queries/audit";
 import { ApiError } from "@/lib/http/api-error";
 import { logger } from "@/lib/logger";
 
 export type AuditInput = { action: string; entityType: string; entityId: string; before?: unknown; after?: unknown };
 
-/** Who made a change: an admin, an API key (apiKeyActor) or an automatic job (PERIOD_CLOSE). */
+/** Who made a change: an admin, an API key (lib/auth/api-keys) or an automatic job (PERIOD_CLOSE). */
 export type Actor = Pick<AdminSession, "id" | "email">;
 
 /** The hourly pass that finalizes drafts whose grace period is over. */
@@ -41,38 +40,11 @@ export async function audited<T>(actor: Actor | undefined, change: (tx: DbConn) 
   });
 }
 
-/**
- * The entries of the changes the console and the API both make, built in one place so that a
- * change reads the same in the log whichever way it was made.
- */
-export const auditEntry = {
-  metricCreated: (metric: { code: string }): AuditInput => ({ action: "metric.created", entityType: "metric", entityId: metric.code, after: metric }),
-  customerCreated: (customer: { externalId: string; name: string; email: string; planCode: string | null }): AuditInput => ({
-    action: "customer.created", entityType: "customer", entityId: customer.externalId, after: { name: customer.name, email: customer.email, plan: customer.planCode },
-  }),
-  planVersionPublished: (code: string, before: unknown, after: unknown): AuditInput => ({ action: "plan.version_published", entityType: "plan", entityId: code, before, after }),
-  invoiceRunStarted: (runId: number, input: unknown): AuditInput => ({ action: "invoice_run.started", entityType: "invoice_run", entityId: String(runId), after: input }),
-  invoiceFinalized: (id: number): AuditInput => ({ action: "invoice.finalized", entityType: "invoice", entityId: String(id), before: { status: "draft" }, after: { status: "finalized" } }),
-  invoicePaid: (id: number): AuditInput => ({ action: "invoice.paid", entityType: "invoice", entityId: String(id), before: { status: "finalized" }, after: { status: "paid" } }),
-  invoiceVoided: (id: number, reason: string): AuditInput => ({ action: "invoice.voided", entityType: "invoice", entityId: String(id), before: { status: "finalized" }, after: { status: "void", reason } }),
-};
-
-/**
- * The actor of a change made over the API: the key that made it ("api_key:7", shown as
- * "API key mk_live_ab12… (name)"), so invoices paid or voided by automation are as accountable
- * as those changed in the console.
- */
-export async function apiKeyActor(apiKeyId: number): Promise<Actor> {
-  const key = await findApiKeyById(db(), { id: apiKeyId });
-  return { id: `api_key:${apiKeyId}`, email: key ? `API key ${key.prefix}… (${key.name})` : `API key ${apiKeyId}` };
-}
-
-
 export type AuditView = { id: number; actorEmail: string; action: string; entityType: string; entityId: string; before: unknown; after: unknown; createdAt: string };
 
 /** A page of the log, newest first: whose changes, and older than which entry. */
-export async function listAudit(options: { who: AuditWho; before?: number; limit?: number }): Promise<AuditView[]> {
-  return (await listAuditEntries(db(), { limit: options.limit ?? 200, who: options.who, before: options.before })).map((r) => ({
+export async function listAudit(options: { who: AuditWho; before?: number; limit: number }): Promise<AuditView[]> {
+  return (await listAuditEntries(db(), options)).map((r) => ({
     id: r.id, actorEmail: r.actorEmail, action: r.action, entityType: r.entityType, entityId: r.entityId, before: r.before, after: r.after, createdAt: r.createdAt.toISOString(),
   }));
 }

@@ -22,7 +22,11 @@ export async function ensureApiKey(secret: string, name: string) {
   }
 }
 
-type Verified = { id: number; until: number };
+/** Who made a change over the API: the key, as the audit log names it ("API key mk_live_ab12… (name)"). */
+export type ApiKeyActor = { id: string; email: string };
+const actorOf = (key: { id: number; prefix: string; name: string }): ApiKeyActor => ({ id: `api_key:${key.id}`, email: `API key ${key.prefix}… (${key.name})` });
+
+type Verified = { actor: ApiKeyActor; until: number };
 /** Verified keys are remembered briefly so ingest does not hit Postgres per request. */
 const VERIFIED_TTL_MS = 10_000;
 const verified = new Map<string, Verified>();
@@ -31,14 +35,15 @@ const lastTouched = new Map<number, number>();
 const unauthorized = () =>
   new ApiError("unauthorized", "A valid API key is required: send Authorization: Bearer <key>.");
 
-export async function authenticateApiKey(header: string | null): Promise<number> {
+/** The key's actor, or 401. */
+export async function authenticateApiKey(header: string | null): Promise<ApiKeyActor> {
   const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
   if (!match || match[1].length > 200) throw unauthorized();
   const secret = match[1];
   const hash = hashApiKey(secret);
   const now = Date.now();
   const cached = verified.get(hash);
-  if (cached && cached.until > now) return cached.id;
+  if (cached && cached.until > now) return cached.actor;
   if (!KEY_FORMAT.test(secret)) throw unauthorized();
   const row = await findApiKeyByHash(db(), { keyHash: hash });
   if (!row || row.revokedAt || !timingSafeEqual(Buffer.from(row.keyHash, "hex"), Buffer.from(hash, "hex"))) {
@@ -46,10 +51,11 @@ export async function authenticateApiKey(header: string | null): Promise<number>
     throw unauthorized();
   }
   if (verified.size > 10_000) verified.clear();
-  verified.set(hash, { id: row.id, until: now + VERIFIED_TTL_MS });
+  const actor = actorOf(row);
+  verified.set(hash, { actor, until: now + VERIFIED_TTL_MS });
   if ((lastTouched.get(row.id) ?? 0) < now - 60_000) {
     lastTouched.set(row.id, now);
     void touchApiKey(db(), { id: row.id }).catch(() => {});
   }
-  return row.id;
+  return actor;
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type Actor, audited, auditEntry } from "@/lib/admin/audit";
+import { type Actor, audited } from "@/lib/admin/audit";
 import { isoDateTime } from "@/lib/http/dates";
 import { storableText } from "@/lib/http/text";
 import { db } from "@/lib/db/client";
@@ -45,7 +45,7 @@ export async function createCustomer(input: z.output<typeof customerInputSchema>
     if (!row) {
       throw new ApiError("conflict", `A customer with externalId "${input.externalId}" already exists.`, [{ path: "externalId", message: "already exists" }]);
     }
-  }, () => auditEntry.customerCreated({ externalId: input.externalId, name: input.name, email: input.email, planCode: input.planCode ?? null }));
+  }, () => ({ action: "customer.created", entityType: "customer", entityId: input.externalId, after: { name: input.name, email: input.email, plan: input.planCode ?? null } }));
   invalidateCatalog();
   return getCustomer(input.externalId);
 }

@@ -11,7 +11,6 @@ import { renderInvoicePdf } from "./invoice-pdf";
 import { serializeInvoice, type InvoiceView } from "./invoices";
 import type { Invoice } from "@/lib/db/schema";
 
-export const invoiceIdSchema = idSchema;
 export const voidInputSchema = z.object({ reason: storableText("reason").trim().min(1).max(500) });
 
 export const parseInvoiceId = (raw: string): number => parseId(raw, "invoice");
@@ -57,7 +56,7 @@ export const invoiceListQuerySchema = z.object({
   customer: z.string().max(128).optional().transform((v) => v || undefined),
   limit: z.coerce.number().int().min(1).max(500).default(500),
   /** The last invoice id of the previous page (its nextStartingAfter). */
-  startingAfter: invoiceIdSchema.optional(),
+  startingAfter: idSchema.optional(),
 });
 
 /**

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type Actor, audited, auditEntry } from "@/lib/admin/audit";
+import { type Actor, audited } from "@/lib/admin/audit";
 import { db, sqlClient } from "@/lib/db/client";
 import { addInvoiceRunProgress, billedCustomers, findInvoiceRun, insertInvoiceRun, markInvoiceRun, type BilledCustomer } from "@/lib/db/queries/invoice-runs";
 import type { InvoiceRun } from "@/lib/db/schema";
@@ -27,7 +27,7 @@ export async function createInvoiceRun(input: z.output<typeof invoiceRunInputSch
   if (periodEnd.getTime() > now.getTime()) {
     throw new ApiError("validation_failed", "periodEnd is in the future: a period is invoiced once it has ended.", [{ path: "periodEnd", message: "must not be in the future" }]);
   }
-  return audited(actor, (tx) => insertInvoiceRun(tx, { periodEnd, customerId: customer?.id ?? null }), (run) => auditEntry.invoiceRunStarted(run.id, input));
+  return audited(actor, (tx) => insertInvoiceRun(tx, { periodEnd, customerId: customer?.id ?? null }), (run) => ({ action: "invoice_run.started", entityType: "invoice_run", entityId: String(run.id), after: input }));
 }
 
 export const parseInvoiceRunId = (raw: string): number => parseId(raw, "invoice run");

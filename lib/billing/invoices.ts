@@ -7,7 +7,7 @@ import { ApiError } from "@/lib/http/api-error";
 import { metricsById, versionForPeriod } from "@/lib/metering/catalog";
 import { COUNTER_LOCK_NAMESPACE } from "@/lib/metering/group-commit";
 import type { Sql } from "postgres";
-import { type Actor, auditEntry, type AuditInput, recordAudit } from "@/lib/admin/audit";
+import { type Actor, recordAudit } from "@/lib/admin/audit";
 import type { Period } from "./periods";
 import { versionPricing, type Pricing } from "./pricing-schema";
 import { rate, type Rating } from "./rate";
@@ -174,7 +174,7 @@ export async function finalizeInvoice(id: number, options: { now?: Date; actor?:
       where id = ${id}`;
     // Recorded in the same transaction: a finalized invoice always has its event and its audit entry.
     events.push(...(await recordInvoiceEvents(tx, "invoice.finalized", [id])));
-    await recordAudit(options.actor, auditEntry.invoiceFinalized(id), tx);
+    await recordAudit(options.actor, { action: "invoice.finalized", entityType: "invoice", entityId: String(id), before: { status: "draft" }, after: { status: "finalized" } }, tx);
   });
 }
 
@@ -182,21 +182,21 @@ type Transition = { now?: Date; actor?: Actor };
 
 /** finalized -> paid. */
 export const payInvoice = (id: number, { now = new Date(), actor }: Transition = {}) =>
-  settleInvoice(id, "paid", (sql) => sql`paid_at = ${now.toISOString()}::timestamptz`, actor, auditEntry.invoicePaid(id));
+  settleInvoice(id, "paid", (sql) => sql`paid_at = ${now.toISOString()}::timestamptz`, actor, { status: "paid" });
 
 /** finalized -> void, keeping the row and its number. */
 export const voidInvoice = (id: number, reason: string, { now = new Date(), actor }: Transition = {}) =>
-  settleInvoice(id, "void", (sql) => sql`voided_at = ${now.toISOString()}::timestamptz, void_reason = ${reason}`, actor, auditEntry.invoiceVoided(id, reason));
+  settleInvoice(id, "void", (sql) => sql`voided_at = ${now.toISOString()}::timestamptz, void_reason = ${reason}`, actor, { status: "void", reason });
 
 const SETTLED_EVENTS = { paid: "invoice.paid", void: "invoice.voided" } as const;
 
-/** Moves a finalized invoice to paid or void, with its event and audit entry in the same transaction. */
-async function settleInvoice(id: number, status: keyof typeof SETTLED_EVENTS, columns: (sql: Sql) => ReturnType<Sql>, actor: Actor | undefined, entry: AuditInput) {
+/** Moves a finalized invoice to paid or void, with its event and audit entry (`after` its new state) in the same transaction. */
+async function settleInvoice(id: number, status: keyof typeof SETTLED_EVENTS, columns: (sql: Sql) => ReturnType<Sql>, actor: Actor | undefined, after: object) {
   const moved = await withWebhookEvents(async (tx, events) => {
     const rows = await tx`update invoices set status = ${status}, ${columns(tx)}, updated_at = now() where id = ${id} and status = 'finalized' returning id`;
     if (rows.length === 0) return false;
     events.push(...(await recordInvoiceEvents(tx, SETTLED_EVENTS[status], [id])));
-    await recordAudit(actor, entry, tx);
+    await recordAudit(actor, { action: SETTLED_EVENTS[status], entityType: "invoice", entityId: String(id), before: { status: "finalized" }, after }, tx);
     return true;
   });
   if (!moved) await explainRefusal(id, status);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type Actor, audited, auditEntry, recordAudit } from "@/lib/admin/audit";
+import { type Actor, audited } from "@/lib/admin/audit";
 import type { PlanVersion } from "@/lib/db/schema";
 import { storableText } from "@/lib/http/text";
 import { db } from "@/lib/db/client";
@@ -64,8 +64,8 @@ export const planVersionInputSchema = z.object({
 
 /**
  * Publishes an immutable version. `next_period` (the default) prices each customer's periods that
- * start after now; `now` also reprices the period each customer is in. Returns the plan and the
- * number of the version published here (not always the plan's last one when others publish too).
+ * start after now; `now` also reprices the period each customer is in. Returns the number of the
+ * version published here (not always the plan's last one when others publish too).
  */
 export async function publishPlanVersion(code: string, input: z.output<typeof planVersionInputSchema>, { now = new Date(), actor }: { now?: Date; actor?: Actor } = {}) {
   const plan = await findPlanByCode(db(), { code });
@@ -81,8 +81,11 @@ export async function publishPlanVersion(code: string, input: z.output<typeof pl
   }
   // The audit entry names the version this one follows as read under the plan's lock, so
   // concurrent publishers each record the right one.
-  const version = await insertPlanVersion(db(), { planId: plan.id, pricing: input.pricing, effectiveFrom: now, effective: input.effective }, (tx, latest, version) =>
-    recordAudit(actor, auditEntry.planVersionPublished(code, latest ? serializeVersion(latest) : null, serializeVersion(version)), tx));
+  const { version } = await audited(
+    actor,
+    (tx) => insertPlanVersion(tx, { planId: plan.id, pricing: input.pricing, effectiveFrom: now, effective: input.effective }),
+    ({ latest, version }) => ({ action: "plan.version_published", entityType: "plan", entityId: code, before: latest ? serializeVersion(latest) : null, after: serializeVersion(version) }),
+  );
   invalidateCatalog();
-  return { plan: await getPlan(code), published: version.version };
+  return version.version;
 }

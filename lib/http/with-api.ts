@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { ApiError, errorBody, type ErrorDetail } from "./api-error";
-import { authenticateApiKey } from "@/lib/auth/api-keys";
+import { type ApiKeyActor, authenticateApiKey } from "@/lib/auth/api-keys";
 import { logger } from "@/lib/logger";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 type RouteContext<P> = { params: Promise<P> };
-type Handler<P> = (input: { req: Request; params: P; apiKeyId: number }) => Promise<Response | unknown>;
+type Handler<P> = (input: { req: Request; params: P; actor: ApiKeyActor }) => Promise<Response | unknown>;
 
 export function zodDetails(error: z.ZodError, prefix: (string | number)[] = []): ErrorDetail[] {
   return error.issues.slice(0, 50).map((issue) => ({
@@ -27,9 +27,9 @@ export function jsonError(error: ApiError): Response {
 export function withApi<P = Record<string, never>>(handler: Handler<P>) {
   return async (req: Request, context: RouteContext<P>): Promise<Response> => {
     try {
-      const apiKeyId = await authenticateApiKey(req.headers.get("authorization"));
+      const actor = await authenticateApiKey(req.headers.get("authorization"));
       const params = await context.params;
-      const result = await handler({ req, params, apiKeyId });
+      const result = await handler({ req, params, actor });
       return result instanceof Response ? result : Response.json(result);
     } catch (error) {
       if (error instanceof ApiError) return jsonError(error);

@@ -1,10 +1,10 @@
-import { type Actor, type AuditInput, recordAudit } from "@/lib/admin/audit";
+import { type Actor, recordAudit } from "@/lib/admin/audit";
 import type { Currency } from "@/lib/billing/currencies";
 import { Dec, dec, minorToMajor, toMinorUnits } from "@/lib/billing/money";
 import { rate } from "@/lib/billing/rate";
 import type { Charge, Pricing } from "@/lib/billing/pricing-schema";
 import type { Period } from "@/lib/billing/periods";
-import { inTransaction, sqlClient } from "@/lib/db/client";
+import { inTransaction } from "@/lib/db/client";
 import type { BillableMetric } from "@/lib/db/schema";
 import { ApiError } from "@/lib/http/api-error";
 import { logger } from "@/lib/logger";
@@ -153,27 +153,26 @@ async function recordLimitExceeded(customer: CustomerInfo, metric: BillableMetri
   }
 }
 
-/** Sets (or, with null, removes) a customer's hard limit on a metric; returns the previous one. */
+/** Sets (or, with null, removes) a customer's hard limit on a metric, recording the change and the limit it replaced. */
 export async function setUsageLimit(
-  customerId: number,
-  metricId: number,
+  customer: { id: number; externalId: string },
+  metric: { id: number; code: string },
   limit: UsageLimit | null,
-  audit?: { actor: Actor; entry: (before: UsageLimit | null) => AuditInput },
-): Promise<UsageLimit | null> {
-  return inTransaction(async (sql) => {
+  actor?: Actor,
+): Promise<void> {
+  await inTransaction(async (sql) => {
     // The customer's row is locked so that the limit replaced is the one reported as "before".
-    await sql`select id from customers where id = ${customerId} for no key update`;
+    await sql`select id from customers where id = ${customer.id} for no key update`;
     const [row] = await sql<{ quantity: string | null; spend: string | null }[]>`
-      select quantity::text, spend::text from usage_limits where customer_id = ${customerId} and metric_id = ${metricId}`;
-    if (limit === null) await sql`delete from usage_limits where customer_id = ${customerId} and metric_id = ${metricId}`;
+      select quantity::text, spend::text from usage_limits where customer_id = ${customer.id} and metric_id = ${metric.id}`;
+    if (limit === null) await sql`delete from usage_limits where customer_id = ${customer.id} and metric_id = ${metric.id}`;
     else {
       const quantity = limit.kind === "quantity" ? limit.value : null;
       const spend = limit.kind === "spend" ? limit.value : null;
-      await sql`insert into usage_limits (customer_id, metric_id, quantity, spend) values (${customerId}, ${metricId}, ${quantity}::numeric, ${spend}::numeric)
+      await sql`insert into usage_limits (customer_id, metric_id, quantity, spend) values (${customer.id}, ${metric.id}, ${quantity}::numeric, ${spend}::numeric)
                 on conflict (customer_id, metric_id) do update set quantity = excluded.quantity, spend = excluded.spend`;
     }
     const before: UsageLimit | null = !row ? null : row.spend !== null ? { kind: "spend", value: row.spend } : { kind: "quantity", value: row.quantity! };
-    if (audit) await recordAudit(audit.actor, audit.entry(before), sql);
-    return before;
+    await recordAudit(actor, { action: "customer.limit_set", entityType: "customer", entityId: customer.externalId, before: { metric: metric.code, limit: before }, after: { metric: metric.code, limit } }, sql);
   });
 }

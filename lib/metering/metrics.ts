@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { storableText } from "@/lib/http/text";
-import { type Actor, audited, auditEntry } from "@/lib/admin/audit";
+import { type Actor, audited } from "@/lib/admin/audit";
 import { insertMetric } from "@/lib/db/queries/metrics";
 import { AGGREGATIONS, type BillableMetric } from "@/lib/db/schema";
 import { ApiError } from "@/lib/http/api-error";
@@ -36,7 +36,7 @@ export async function defineMetric(input: z.output<typeof metricInputSchema>, ac
     const row = await insertMetric(tx, input);
     if (!row) throw new ApiError("conflict", `A metric with code "${input.code}" already exists.`, [{ path: "code", message: "already exists" }]);
     return row;
-  }, auditEntry.metricCreated);
+  }, (metric) => ({ action: "metric.created", entityType: "metric", entityId: metric.code, after: metric }));
   invalidateCatalog();
   return row;
 }

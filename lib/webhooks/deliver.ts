@@ -1,10 +1,10 @@
 import http from "node:http";
 import https from "node:https";
 import { Webhook } from "standardwebhooks";
-import { sqlClient } from "@/lib/db/client";
+import { inTransaction, sqlClient } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { storableCopy } from "@/lib/http/text";
-import { isPrivateAddress, literalAddress, PrivateAddressError, publicOnlyLookup } from "./network";
+import { privateUrlProblem, publicOnlyLookup } from "./network";
 
 /** How much of a receiver's answer the attempt log keeps. */
 const EXCERPT_CHARS = 500;
@@ -31,8 +31,8 @@ const AGENTS = {
  */
 function post(raw: string, headers: Record<string, string>, body: string, { timeoutMs, allowPrivate }: Network): Promise<Answer> {
   const url = new URL(raw);
-  const literal = literalAddress(url);
-  if (!allowPrivate && literal !== null && isPrivateAddress(literal)) return Promise.reject(new PrivateAddressError(literal, literal));
+  const refused = allowPrivate ? null : privateUrlProblem(url);
+  if (refused) return Promise.reject(refused);
   const payload = Buffer.from(body);
   const signal = AbortSignal.timeout(timeoutMs);
   return new Promise((resolve, reject) => {
@@ -117,7 +117,7 @@ export async function attemptDelivery(
   const latencyMs = Math.round(performance.now() - started);
   const ok = statusCode !== null && statusCode >= 200 && statusCode < 300;
   const outcome: AttemptOutcome = ok ? "succeeded" : attempt >= maxAttempts ? "failed" : "retry";
-  await sql.begin(async (tx) => {
+  await inTransaction(async (tx) => {
     await tx`insert into webhook_attempts (delivery_id, attempt, status_code, latency_ms, response_excerpt)
              values (${deliveryId}, ${attempt}, ${statusCode}, ${latencyMs}, ${excerpt})`;
     await tx`update webhook_deliveries set attempts = attempts + 1,

@@ -26,8 +26,8 @@ export async function createEndpoint(
   input: z.output<typeof endpointInputSchema>,
   { allowPrivate = env().WEBHOOK_ALLOW_PRIVATE_NETWORKS, actor }: { allowPrivate?: boolean; actor?: Actor } = {},
 ) {
-  const problem = allowPrivate ? null : privateUrlProblem(input.url);
-  if (problem) throw new ApiError("validation_failed", `The URL's host ${problem}.`, [{ path: "url", message: "private, loopback or reserved address" }]);
+  const problem = allowPrivate ? null : privateUrlProblem(new URL(input.url));
+  if (problem) throw new ApiError("validation_failed", `The URL's host ${problem.message}.`, [{ path: "url", message: "private, loopback or reserved address" }]);
   const secret = `whsec_${randomBytes(24).toString("base64")}`;
   return inTransaction(async (tx) => {
     const [row] = await tx<{ id: string }[]>`

@@ -47,16 +47,19 @@ export class PrivateAddressError extends Error {
 }
 
 /** The URL's host when it is an IP address literal (brackets of IPv6 removed), else null. */
-export function literalAddress(url: URL): string | null {
+function literalAddress(url: URL): string | null {
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
   return isIP(host) === 0 ? null : host;
 }
 
-/** Refuses a URL whose host is a private IP literal (or localhost): checked when an endpoint is saved. */
-export function privateUrlProblem(raw: string): string | null {
-  const url = new URL(raw);
-  const address = literalAddress(url) ?? (/^localhost\.?$|\.localhost\.?$/i.test(url.hostname) ? "127.0.0.1" : null);
-  return address !== null && isPrivateAddress(address) ? new PrivateAddressError(url.hostname, address).message : null;
+/**
+ * The refusal for a URL whose host is a private IP literal, or localhost (which is never looked
+ * up elsewhere); null for any other host, whose names are checked when they are looked up.
+ */
+export function privateUrlProblem(url: URL): PrivateAddressError | null {
+  const literal = literalAddress(url);
+  if (literal !== null) return isPrivateAddress(literal) ? new PrivateAddressError(literal, literal) : null;
+  return /^localhost\.?$|\.localhost\.?$/i.test(url.hostname) ? new PrivateAddressError(url.hostname, "127.0.0.1") : null;
 }
 
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;

@@ -9,6 +9,11 @@ export const testSql = () => postgres(TEST_DATABASE_URL, { max: 4, onnotice: () 
 export async function resetState() {
   const sql = testSql();
   try {
+    // Test triggers a failed or interrupted test may have left behind (withAuditRefused, plan-change).
+    await sql`drop trigger if exists test_refuse_audit on audit_log`;
+    await sql`drop function if exists test_refuse_audit()`;
+    await sql`drop trigger if exists test_refuse_name on customers`;
+    await sql`drop function if exists test_refuse_name()`;
     await sql`truncate usage_events, usage_period_totals, counter_outbox, invoices, invoice_runs, invoice_sequences, customers, plan_versions, plans,
       billable_metrics, usage_alerts, usage_limits, webhook_endpoints, webhook_deliveries, webhook_attempts, audit_log, api_keys,
       users, sessions, accounts, verifications restart identity cascade`;
@@ -66,4 +71,13 @@ export async function withAuditRefused<T>(sql: postgres.Sql, work: () => Promise
     await sql`drop trigger if exists test_refuse_audit on audit_log`;
     await sql`drop function if exists test_refuse_audit()`;
   }
+}
+
+/** A webhook delivery as recording an event makes one, without its job: pending, or as given. */
+export async function insertDelivery(sql: postgres.Sql, endpointId: number | string, messageId: string, state: { status?: "pending" | "failed"; attempts?: number } = {}): Promise<number> {
+  const [row] = await sql<{ id: string }[]>`
+    insert into webhook_deliveries (endpoint_id, event_type, message_id, payload, status, attempts)
+    values (${endpointId}, 'invoice.voided', ${messageId}, '{"type":"invoice.voided","timestamp":"2026-01-01T00:00:00Z","data":{}}', ${state.status ?? "pending"}, ${state.attempts ?? 0})
+    returning id`;
+  return Number(row.id);
 }

@@ -7,11 +7,6 @@ export async function findApiKeyByHash(db: Db, params: { keyHash: string }) {
   return row;
 }
 
-export async function findApiKeyById(db: Db, params: { id: number }) {
-  const [row] = await db.select({ name: apiKeys.name, prefix: apiKeys.prefix }).from(apiKeys).where(eq(apiKeys.id, params.id)).limit(1);
-  return row;
-}
-
 export async function insertApiKey(db: DbConn, params: { name: string; prefix: string; keyHash: string }) {
   const [row] = await db.insert(apiKeys).values(params).returning();
   return row;

@@ -3,40 +3,26 @@ import type { Sql } from "postgres";
 import type { Db, DbConn } from "@/lib/db/client";
 import { planVersions, plans, type Plan, type PlanVersion } from "@/lib/db/schema";
 
-export async function insertPlanWithVersion(db: DbConn, params: { code: string; name: string; pricing: { interval: Plan["interval"] } }) {
-  return db.transaction(async (tx) => {
-    const [plan] = await tx.insert(plans).values({ code: params.code, name: params.name, interval: params.pricing.interval }).onConflictDoNothing({ target: plans.code }).returning();
-    if (!plan) return undefined;
-    const [version] = await tx.insert(planVersions).values({ planId: plan.id, version: 1, pricing: params.pricing }).returning();
-    return { plan, version };
-  });
+/** A plan and its first version; run it in a transaction (undefined if the code is taken). */
+export async function insertPlanWithVersion(tx: DbConn, params: { code: string; name: string; pricing: { interval: Plan["interval"] } }) {
+  const [plan] = await tx.insert(plans).values({ code: params.code, name: params.name, interval: params.pricing.interval }).onConflictDoNothing({ target: plans.code }).returning();
+  if (!plan) return undefined;
+  const [version] = await tx.insert(planVersions).values({ planId: plan.id, version: 1, pricing: params.pricing }).returning();
+  return { plan, version };
 }
 
 /**
- * Adds the plan's next version. `within` runs in the same transaction, given the version it
- * follows (the latest until now, if any) and the new one: whatever it writes commits with it.
+ * Adds the plan's next version; run it in a transaction, which holds the plan's row lock until it
+ * ends, so publishers of one plan never collide. Returns the new version and the one it follows.
  */
-export async function insertPlanVersion(
-  db: Db,
-  params: { planId: number; pricing: unknown; effectiveFrom: Date; effective: "now" | "next_period" },
-  within?: (tx: Pick<Db, "insert">, latest: PlanVersion | undefined, version: PlanVersion) => Promise<void>,
-) {
-  return db.transaction(async (tx) => {
-    // Serialise publishers of one plan so version numbers never collide.
-    await tx.execute(sql`select id from plans where id = ${params.planId} for update`);
-    const [latest] = await tx
-      .select()
-      .from(planVersions)
-      .where(eq(planVersions.planId, params.planId))
-      .orderBy(desc(planVersions.version))
-      .limit(1);
-    const [version] = await tx
-      .insert(planVersions)
-      .values({ planId: params.planId, version: (latest?.version ?? 0) + 1, pricing: params.pricing, effectiveFrom: params.effectiveFrom, effective: params.effective })
-      .returning();
-    await within?.(tx, latest, version);
-    return version;
-  });
+export async function insertPlanVersion(tx: DbConn, params: { planId: number; pricing: unknown; effectiveFrom: Date; effective: "now" | "next_period" }) {
+  await tx.execute(sql`select id from plans where id = ${params.planId} for update`);
+  const [latest] = await tx.select().from(planVersions).where(eq(planVersions.planId, params.planId)).orderBy(desc(planVersions.version)).limit(1);
+  const [version] = await tx
+    .insert(planVersions)
+    .values({ planId: params.planId, version: (latest?.version ?? 0) + 1, pricing: params.pricing, effectiveFrom: params.effectiveFrom, effective: params.effective })
+    .returning();
+  return { latest: latest as PlanVersion | undefined, version };
 }
 
 export async function listPlanVersions(db: Db, params: { planId: number }) {

@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireCustomer } from "@/lib/auth/session";
-import { getInvoice, invoiceIdSchema } from "@/lib/billing/invoice-api";
+import { getInvoice } from "@/lib/billing/invoice-api";
+import { idSchema } from "@/lib/http/ids";
 import type { Currency } from "@/lib/billing/currencies";
 import { displayMoney } from "@/lib/billing/money";
 import { ApiError } from "@/lib/http/api-error";
@@ -12,7 +13,7 @@ export const metadata: Metadata = { title: "Invoice" };
 export default async function InvoicePage({ params }: { params: Promise<{ id: string }> }) {
   const { id: raw } = await params;
   const user = await requireCustomer(`/invoices/${encodeURIComponent(raw)}`);
-  const id = invoiceIdSchema.safeParse(raw);
+  const id = idSchema.safeParse(raw);
   if (!id.success) notFound();
   const invoice = await getInvoice({ customerId: user.customerId }, id.data).catch((error) => {
     if (error instanceof ApiError && error.code === "not_found") notFound();

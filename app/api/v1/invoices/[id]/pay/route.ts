@@ -1,10 +1,9 @@
-import { apiKeyActor } from "@/lib/admin/audit";
 import { getInvoice, OPERATOR, parseInvoiceId } from "@/lib/billing/invoice-api";
 import { payInvoice } from "@/lib/billing/invoices";
 import { withApi } from "@/lib/http/with-api";
 
-export const POST = withApi<{ id: string }>(async ({ params, apiKeyId }) => {
+export const POST = withApi<{ id: string }>(async ({ params, actor }) => {
   const id = parseInvoiceId(params.id);
-  await payInvoice(id, { actor: await apiKeyActor(apiKeyId) });
+  await payInvoice(id, { actor });
   return getInvoice(OPERATOR, id);
 });

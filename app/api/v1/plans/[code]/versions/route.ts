@@ -1,8 +1,7 @@
-import { apiKeyActor } from "@/lib/admin/audit";
-import { planVersionInputSchema, publishPlanVersion } from "@/lib/billing/plans";
+import { getPlan, planVersionInputSchema, publishPlanVersion } from "@/lib/billing/plans";
 import { parseWith, readJson, withApi } from "@/lib/http/with-api";
 
-export const POST = withApi<{ code: string }>(async ({ req, params, apiKeyId }) => {
-  const { plan } = await publishPlanVersion(params.code, parseWith(planVersionInputSchema, await readJson(req)), { actor: await apiKeyActor(apiKeyId) });
-  return Response.json(plan, { status: 201 });
+export const POST = withApi<{ code: string }>(async ({ req, params, actor }) => {
+  await publishPlanVersion(params.code, parseWith(planVersionInputSchema, await readJson(req)), { actor });
+  return Response.json(await getPlan(params.code), { status: 201 });
 });
