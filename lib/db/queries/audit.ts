@@ -1,4 +1,4 @@
-import { and, desc, like, lt, notLike } from "drizzle-orm";
+import { and, desc, lt, sql } from "drizzle-orm";
 import type { Sql } from "postgres";
 import type { Db } from "@/lib/db/client";
 import { auditLog } from "@/lib/db/schema";
@@ -25,7 +25,8 @@ export type AuditWho = "people" | "automatic" | "all";
 /** The newest entries first, older than `before` (an entry id) when given. */
 export async function listAuditEntries(db: Db, params: { limit: number; who: AuditWho; before?: number }) {
   const conditions = [
-    params.who === "people" ? notLike(auditLog.actorId, "system:%") : params.who === "automatic" ? like(auditLog.actorId, "system:%") : undefined,
+    // Literal patterns, not parameters: the people filter must match audit_log_people_idx's predicate.
+    params.who === "people" ? sql`${auditLog.actorId} not like 'system:%'` : params.who === "automatic" ? sql`${auditLog.actorId} like 'system:%'` : undefined,
     params.before !== undefined ? lt(auditLog.id, params.before) : undefined,
   ];
   return db.select().from(auditLog).where(and(...conditions)).orderBy(desc(auditLog.id)).limit(params.limit);

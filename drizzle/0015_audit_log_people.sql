@@ -1,0 +1,1 @@
+CREATE INDEX "audit_log_people_idx" ON "audit_log" USING btree ("id") WHERE "audit_log"."actor_id" not like 'system:%';
